@@ -1,0 +1,73 @@
+"""The one settings object: every knob is an ``ECLAIRE_*`` environment variable, read once.
+
+Both the API and the ingest pipeline read their configuration from here, so an operator has a
+single table to learn (README, "Settings") and a test can check ``compose.yaml`` against it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ECLAIRE_", frozen=True, extra="ignore")
+
+    # --- OpenSearch connection -------------------------------------------------------------
+    opensearch_url: str = Field(
+        "http://127.0.0.1:9200",
+        description="Comma-separated OpenSearch node URLs.",
+    )
+    opensearch_user: str | None = Field(None, description="Basic-auth user, if the cluster needs one.")
+    opensearch_password: str | None = Field(None, description="Basic-auth password.")
+    opensearch_verify_certs: bool = Field(True, description="Verify TLS certificates (https URLs).")
+    opensearch_ca_file: str | None = Field(None, description="CA bundle for TLS verification.")
+    opensearch_timeout: float = Field(
+        0.9,
+        description="Per-request timeout (s) on the API path; no retries, so an outage is a 503 "
+        "within a second.",
+    )
+    index_alias: str = Field("eclaire-studies", description="Alias the API reads from.")
+
+    # --- API ---------------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address the API listens on.")
+    port: int = Field(8080, description="Port the API listens on.")
+    base_url: str | None = Field(
+        None, description="Public base URL used in Bundle links (default: from the request)."
+    )
+    default_count: int = Field(20, description="Default page size (_count).")
+    max_count: int = Field(1000, description="Largest page size; more is capped with a warning.")
+    timezone: str = Field("Europe/Paris", description="Zone of date-times given without offset.")
+
+    # --- Ingest ------------------------------------------------------------------------------
+    data_dir: Path = Field(PROJECT_ROOT / "var", description="Where runs, dead letters and locks go.")
+    validation: Literal["all", "sample", "none"] = Field(
+        "all", description="fhir.resources validation of mapped resources during ingest."
+    )
+    meddra_table: Path | None = Field(
+        None, description="MedDRA LLT table (code$label lines); default: the synthetic sample."
+    )
+    exclusion_file: Path | None = Field(
+        None, description="File of study ids never to publish (one per line)."
+    )
+    keep_indices: int = Field(2, description="Older versioned indices kept after an alias swap.")
+    max_dead_letter_rate: float = Field(
+        0.05, description="Ingest exits non-zero when this share of records is dead-lettered."
+    )
+    schedule_cron: str = Field("0 4 * * *", description="Cron of the nightly incremental update.")
+
+    @property
+    def opensearch_hosts(self) -> list[str]:
+        return [u.strip() for u in self.opensearch_url.split(",") if u.strip()]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the environment once; tests build their own ``Settings(...)`` instead."""
+    return Settings()
