@@ -1,0 +1,297 @@
+"""A real OpenSearch node on loopback, fetched from Maven Central, for `make run` and the tests.
+
+No Docker engine runs on the project's machines, so the server comes from the
+``integ-test-zip`` distribution. That zip carries only the transport module: the French
+analysis (elision, stop words, stemmer, ASCII folding) lives in ``analysis-common``, which
+extends ``lang-painless``. Both are installed here as modules with their dependency jars and
+plugin descriptors, so the node analyses text exactly as a production distribution does.
+
+OpenSearch refuses to run as root; when we are root the node runs as a system user created
+here (``runuser``; there is no sudo). Everything lives under a cache directory outside
+``/root`` so that user can reach it. Stdlib only: it runs before anything else is set up.
+
+    python -m eclaire_search.localnode start [--name run|test]   # idempotent
+    python -m eclaire_search.localnode stop  [--name run|test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+OPENSEARCH_VERSION = "2.19.6"
+SERVER_ARTIFACT = f"org.opensearch.distribution.integ-test-zip:opensearch:{OPENSEARCH_VERSION}:zip"
+# Module name -> (entry class, plugins it extends, Maven artifacts whose jars it needs).
+MODULES: dict[str, tuple[str, str, list[str]]] = {
+    "lang-painless": (
+        "org.opensearch.painless.PainlessPlugin",
+        "",
+        [
+            f"org.opensearch.plugin:lang-painless:{OPENSEARCH_VERSION}",
+            f"org.opensearch.plugin:opensearch-scripting-painless-spi:{OPENSEARCH_VERSION}",
+            "org.antlr:antlr4-runtime:4.13.1",
+            "org.ow2.asm:asm:9.7",
+            "org.ow2.asm:asm-util:9.7",
+            "org.ow2.asm:asm-tree:9.7",
+            "org.ow2.asm:asm-commons:9.7",
+            "org.ow2.asm:asm-analysis:9.7",
+        ],
+    ),
+    "analysis-common": (
+        "org.opensearch.analysis.common.CommonAnalysisPlugin",
+        "lang-painless",
+        [f"org.opensearch.plugin:analysis-common:{OPENSEARCH_VERSION}"],
+    ),
+}
+# Painless compiles scripts into classes at run time; its upstream policy grants exactly this.
+PAINLESS_POLICY = """grant {
+  permission java.lang.RuntimePermission "createClassLoader";
+  permission java.lang.RuntimePermission "getClassLoader";
+};
+"""
+SERVICE_USER = "eclaire-os"
+CACHE_DIR = Path(os.environ.get("ECLAIRE_NODE_CACHE", "/var/tmp/eclaire-search"))
+
+
+@dataclass(frozen=True)
+class Node:
+    """One named node: its own ports and data directory, so tests never touch `make run`'s."""
+
+    name: str
+    http_port: int
+    transport_port: int
+    heap: str = "1g"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def home(self) -> Path:
+        return CACHE_DIR / "nodes" / self.name
+
+
+NODES = {"run": Node("run", 9200, 9300), "test": Node("test", 9250, 9350)}
+
+
+def log(message: str) -> None:
+    print(f"[opensearch] {message}", file=sys.stderr, flush=True)
+
+
+def _mvn_copy(artifact: str, dest: Path) -> None:
+    """Fetch one artifact through Maven (the machine's own client and its local repository)."""
+    subprocess.run(
+        ["mvn", "-q", "-B", "dependency:copy", f"-Dartifact={artifact}",
+         f"-DoutputDirectory={dest}", "-Dmdep.overWriteReleases=false"],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+
+
+def install_dir() -> Path:
+    return CACHE_DIR / f"opensearch-{OPENSEARCH_VERSION}"
+
+
+def ensure_installed() -> Path:
+    """Download (once) and unpack the server and the analysis modules; return the install dir."""
+    target = install_dir()
+    marker = target / ".eclaire-complete"
+    if marker.exists():
+        return target
+    downloads = CACHE_DIR / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    zip_path = downloads / f"opensearch-{OPENSEARCH_VERSION}.zip"
+    if not zip_path.exists():
+        log(f"fetching {SERVER_ARTIFACT} from Maven Central")
+        _mvn_copy(SERVER_ARTIFACT, downloads)
+    if target.exists():
+        shutil.rmtree(target)
+    log(f"unpacking into {target}")
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(CACHE_DIR)
+    for binary in (target / "bin").iterdir():
+        binary.chmod(0o755)
+    for module, (classname, extends, artifacts) in MODULES.items():
+        module_dir = target / "modules" / module
+        module_dir.mkdir(parents=True, exist_ok=True)
+        for artifact in artifacts:
+            _mvn_copy(artifact, module_dir)
+        (module_dir / "plugin-descriptor.properties").write_text(
+            f"description=OpenSearch module {module}\n"
+            f"version={OPENSEARCH_VERSION}\n"
+            f"name={module}\n"
+            f"classname={classname}\n"
+            "java.version=11\n"
+            f"opensearch.version={OPENSEARCH_VERSION}\n"
+            "custom.foldername=\n"
+            f"extended.plugins={extends}\n"
+            "has.native.controller=false\n"
+        )
+        if module == "lang-painless":
+            (module_dir / "plugin-security.policy").write_text(PAINLESS_POLICY)
+    marker.touch()
+    return target
+
+
+def _java_home() -> str:
+    for var in ("OPENSEARCH_JAVA_HOME", "JAVA_HOME"):
+        if os.environ.get(var):
+            return os.environ[var]
+    java = shutil.which("java")
+    if not java:
+        raise SystemExit("java not found: OpenSearch needs a Java 17 runtime")
+    return str(Path(os.path.realpath(java)).parent.parent)
+
+
+def _as_service_user() -> list[str]:
+    """Prefix that drops root; OpenSearch refuses to start as root."""
+    if os.geteuid() != 0:
+        return []
+    exists = subprocess.run(["id", "-u", SERVICE_USER], capture_output=True).returncode == 0
+    if not exists:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+             SERVICE_USER],
+            check=True,
+        )
+    return ["runuser", "-u", SERVICE_USER, "--"]
+
+
+def _chown(path: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", f"{SERVICE_USER}:", str(path)], check=True)
+
+
+def cluster_info(url: str, timeout: float = 2.0) -> dict[str, object] | None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return json.loads(response.read())  # type: ignore[no-any-return]
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def _running_pid(node: Node) -> int | None:
+    pid_file = node.home / "opensearch.pid"
+    try:
+        pid = int(pid_file.read_text().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
+def wait_healthy(url: str, timeout: float = 180.0, node: Node | None = None) -> None:
+    """Wait for cluster health yellow or better; give up at once if the node process died."""
+    deadline = time.monotonic() + timeout
+    health_url = f"{url}/_cluster/health?wait_for_status=yellow&timeout=5s"
+    started = time.monotonic()
+    while time.monotonic() < deadline:
+        info = cluster_info(health_url, timeout=10)
+        if info and info.get("status") in ("yellow", "green"):
+            return
+        if node is not None and time.monotonic() - started > 5 and _running_pid(node) is None:
+            raise SystemExit(
+                f"OpenSearch node {node.name!r} exited during start-up; "
+                f"see {node.home / 'logs' / f'eclaire-{node.name}.log'}"
+            )
+        time.sleep(1)
+    raise TimeoutError(f"OpenSearch at {url} not healthy after {timeout:.0f}s")
+
+
+def start(node: Node) -> str:
+    """Start the node unless it already answers; return its URL once healthy."""
+    info = cluster_info(node.url)
+    if info is not None:
+        if info.get("cluster_name") != f"eclaire-{node.name}":
+            raise SystemExit(f"port {node.http_port} is taken by another service: {info}")
+        log(f"reusing the running node at {node.url}")
+        wait_healthy(node.url)
+        return node.url
+    home = ensure_installed()
+    prefix = _as_service_user()
+    for sub in ("data", "logs"):
+        (node.home / sub).mkdir(parents=True, exist_ok=True)
+    _chown(home)
+    _chown(node.home)
+    pid_file = node.home / "opensearch.pid"
+    env = {
+        **os.environ,
+        "OPENSEARCH_JAVA_HOME": _java_home(),
+        "OPENSEARCH_JAVA_OPTS": f"-Xms{node.heap} -Xmx{node.heap}",
+    }
+    env.pop("JAVA_TOOL_OPTIONS", None)
+    settings = {
+        "cluster.name": f"eclaire-{node.name}",
+        "node.name": node.name,
+        "path.data": str(node.home / "data"),
+        "path.logs": str(node.home / "logs"),
+        "network.host": "127.0.0.1",
+        "http.port": str(node.http_port),
+        "transport.port": str(node.transport_port),
+        "discovery.type": "single-node",
+        "action.auto_create_index": "false",
+    }
+    command = [*prefix, str(home / "bin" / "opensearch"), "-d", "-p", str(pid_file)]
+    command += [f"-E{key}={value}" for key, value in settings.items()]
+    log(f"starting node {node.name!r} on {node.url} (heap {node.heap})")
+    # The daemon keeps the streams it inherits: give it a file, never our (possibly piped) stdout.
+    with open(node.home / "logs" / "startup.out", "ab") as out:
+        subprocess.run(command, check=True, env=env, cwd=str(home), stdout=out, stderr=out,
+                       stdin=subprocess.DEVNULL, start_new_session=True)
+    wait_healthy(node.url, node=node)
+    log(f"node {node.name!r} is up")
+    return node.url
+
+
+def stop(node: Node, timeout: float = 60.0) -> None:
+    pid_file = node.home / "opensearch.pid"
+    pid = _running_pid(node)
+    if pid is None:
+        log(f"node {node.name!r} is not running")
+        pid_file.unlink(missing_ok=True)
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.5)
+    else:
+        os.kill(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
+    log(f"node {node.name!r} stopped")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eclaire_search.localnode")
+    parser.add_argument("action", choices=["install", "start", "stop", "status"])
+    parser.add_argument("--name", choices=sorted(NODES), default="run")
+    args = parser.parse_args(argv)
+    node = NODES[args.name]
+    if args.action == "install":
+        print(ensure_installed())
+    elif args.action == "start":
+        print(start(node))
+    elif args.action == "stop":
+        stop(node)
+    else:
+        info = cluster_info(node.url)
+        print(json.dumps(info, indent=2) if info else f"node {node.name!r} is not running")
+        return 0 if info else 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
