@@ -1,0 +1,17 @@
+"""Pure mapping of source records to IG-conformant FHIR R4 resources (plain dicts)."""
+
+from __future__ import annotations
+
+from ingest.mapping.meddra import MeddraTable
+from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
+from ingest.mapping.organization import ASSIGNER_ORGANIZATIONS
+from ingest.mapping.study import to_fhir
+
+__all__ = [
+    "ASSIGNER_ORGANIZATIONS",
+    "MappedStudy",
+    "MeddraTable",
+    "RecordRejected",
+    "Unpublished",
+    "to_fhir",
+]

@@ -1,0 +1,51 @@
+"""What mapping returns: a mapped study, an unpublished id, or a rejection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class RecordRejected(Exception):
+    """The record cannot become a valid study (R15): it goes to the dead letters.
+
+    ``kind`` is a short stable label the run summary counts by (``no-id``, ``unknown-etat``…).
+    """
+
+    def __init__(self, reason: str, kind: str = "rejected") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class MappedStudy:
+    """All resources of one study, plain dicts ready for JSON.
+
+    ``document_date`` is the source's document date as a FHIR instant (midnight UTC), equal to
+    ``meta.lastUpdated`` and the ``eclaire-review-date`` extension as mapped; the indexer may
+    later raise ``meta.lastUpdated`` (R12). ``raw`` is the source record, kept once per study.
+    ``warnings`` are ``kind: message`` strings about optional fields that were dropped.
+    """
+
+    id: str
+    source: str
+    research_study: dict[str, Any]
+    group: dict[str, Any]
+    locations: list[dict[str, Any]]
+    organizations: list[dict[str, Any]]
+    raw: dict[str, Any]
+    document_date: str
+    warnings: list[str] = field(default_factory=list)
+
+    def resources(self) -> list[dict[str, Any]]:
+        """Every resource of the study, ResearchStudy first."""
+        return [self.research_study, self.group, *self.locations, *self.organizations]
+
+
+@dataclass(frozen=True)
+class Unpublished:
+    """A study that must not be published, and must be removed if indexed (R1, R13)."""
+
+    id: str
+    reason: str

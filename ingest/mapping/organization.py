@@ -1,0 +1,94 @@
+"""Organizations (rule 6, R10): three fixed assigners and one sponsor per study.
+
+The assigners ``ansm``, ``ctis`` and ``eudract`` are shared by every study, so they carry a
+fixed narrative of their own (the reference pasted one study's raw data onto them). The
+sponsor ``{id}-primary-sponsor`` that the associatedParty extension points to is created from
+the sponsor/submitter block, with its name and address only.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Final
+
+from ingest.mapping.narrative import generated_narrative
+from ingest.sources.fields import Party
+
+ORGANIZATION_PROFILE: Final = "http://hl7.org/fhir/StructureDefinition/Organization"
+"""The IG profiles no Organization: the core profile is declared."""
+SPONSOR_SUFFIX: Final = "-primary-sponsor"
+
+_ASSIGNERS: Final = {
+    "ansm": (
+        "Agence nationale de sécurité du médicament et des produits de santé",
+        "https://ansm.sante.fr",
+    ),
+    "ctis": ("Clinical Trials Information System", "https://euclinicaltrials.eu/"),
+    "eudract": (
+        "European Union Drug Regulating Authorities Clinical Trials Database",
+        "https://eudract.ema.europa.eu/",
+    ),
+}
+
+
+def _assigner(org_id: str, name: str, url: str) -> dict[str, Any]:
+    return {
+        "resourceType": "Organization",
+        "id": org_id,
+        "meta": {"profile": [ORGANIZATION_PROFILE]},
+        "text": generated_narrative(
+            name, [f"Autorité d'enregistrement des identifiants d'études ECLAIRE : {url}"]
+        ),
+        "name": name,
+        "telecom": [{"system": "url", "value": url, "use": "work"}],
+    }
+
+
+ASSIGNER_ORGANIZATIONS: Final[dict[str, dict[str, Any]]] = {
+    org_id: _assigner(org_id, name, url) for org_id, (name, url) in _ASSIGNERS.items()
+}
+"""The fixed assigner Organizations by id (``ansm``, ``ctis``, ``eudract``)."""
+
+
+def assigner_organization(org_id: str) -> dict[str, Any]:
+    """A private copy of an assigner Organization (callers may annotate it)."""
+    return copy.deepcopy(ASSIGNER_ORGANIZATIONS[org_id])
+
+
+def sponsor_id(study_id: str) -> str:
+    return f"{study_id}{SPONSOR_SUFFIX}"
+
+
+def party_address(party: Party) -> dict[str, Any] | None:
+    """The sponsor/submitter postal address; the country is free text (a name)."""
+    if not party.has_address:
+        return None
+    address: dict[str, Any] = {"use": "work", "type": "physical"}
+    if party.address:
+        address["line"] = [party.address]
+    if party.city:
+        address["city"] = party.city
+    if party.postal_code:
+        address["postalCode"] = party.postal_code
+    if party.country:
+        address["country"] = party.country
+    return address
+
+
+def build_sponsor(party: Party, study_id: str, last_updated: str) -> dict[str, Any] | None:
+    """``{id}-primary-sponsor`` with name and address, or None without an organisation name."""
+    if not party.organisation:
+        return None
+    org: dict[str, Any] = {
+        "resourceType": "Organization",
+        "id": sponsor_id(study_id),
+        "meta": {"lastUpdated": last_updated, "profile": [ORGANIZATION_PROFILE]},
+        "text": generated_narrative(
+            party.organisation, [f"Promoteur principal de l'étude {study_id}"]
+        ),
+        "name": party.organisation,
+    }
+    address = party_address(party)
+    if address:
+        org["address"] = [address]
+    return org

@@ -1,0 +1,160 @@
+"""Entry point of the mapping: one raw record → a study's resources, or why not.
+
+Pure: no I/O, no clock, no global state; the same record always gives the same result. The
+order of the gates matters: source and id first (nothing can be said without them), then the
+publication gates (an unpublished study needs only its id), then the mandatory status.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Set
+from typing import Any
+
+from ingest.mapping.codes import is_repatriated, study_status
+from ingest.mapping.dates import document_date, instant
+from ingest.mapping.group import GROUP_SUFFIX, build_group
+from ingest.mapping.location import build_locations
+from ingest.mapping.meddra import MeddraTable
+from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
+from ingest.mapping.narrative import source_narrative
+from ingest.mapping.organization import build_sponsor
+from ingest.mapping.phase import phase_concept, source_phase_code
+from ingest.mapping.research_study import build_research_study
+from ingest.mapping.text import clean, warn
+from ingest.sources import extract
+from ingest.sources.fields import StudyFields
+from ingest.sources.records import ID_FIELD, SOURCE_BY_REGULATION, Source, regulation_code
+from ingest.translation import IdentityTranslator, Translator
+
+_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+_MAX_ID = 64 - len(GROUP_SUFFIX)  # every derived id must stay a valid FHIR id
+_EXPECTED_ID = {
+    "ctis": re.compile(r"\d{4}-5\d{5}-\d{2}-\d{2}"),
+    "dm": re.compile(r"\d{4}-A\d{5}-\d{2}"),
+    "jarde": re.compile(r"\d{4}-A\d{5}-\d{2}"),
+}
+_PUBLISHED = "autorisé"
+
+
+def _source(record: Mapping[str, Any], source: str) -> Source:
+    code = regulation_code(record)
+    detected = SOURCE_BY_REGULATION.get(code) if code else None
+    if detected is None:
+        raw = record.get("reglementation_code")
+        raise RecordRejected(f"unknown reglementation_code {raw!r}", "unknown-regulation")
+    if detected != source:
+        raise RecordRejected(
+            f"reglementation_code {code} belongs to {detected}, not {source}", "wrong-source"
+        )
+    return detected
+
+
+def _study_id(f: StudyFields, warnings: list[str]) -> str:
+    if f.id is None:
+        raise RecordRejected(f"no primary number ({ID_FIELD[f.source]} missing or empty)", "no-id")
+    if not _FHIR_ID.fullmatch(f.id) or len(f.id) > _MAX_ID:
+        raise RecordRejected(f"primary number {f.id[:80]!r} is not a usable FHIR id", "bad-id")
+    if not _EXPECTED_ID[f.source].fullmatch(f.id):
+        warn(warnings, "id-format", f"unexpected {ID_FIELD[f.source]} format {f.id!r}")
+    return f.id
+
+
+def _is_published(value: Any) -> bool:
+    text = clean(value)
+    return text is not None and text.casefold() == _PUBLISHED
+
+
+def _translate(f: StudyFields, translator: Translator, warnings: list[str]) -> StudyFields:
+    """CTIS texts through the translator (originals stay in ``raw`` and the narrative)."""
+    criteria = [
+        (attr, i, item)
+        for attr in ("outcomes", "eligibility")
+        if isinstance(items := getattr(f, attr), list)
+        for i, item in enumerate(items)
+        if isinstance(item, dict) and clean(item.get("titre"))
+    ]
+    scalars = [attr for attr in ("condition", "therapeutic_area", "title") if getattr(f, attr)]
+    texts = [getattr(f, a) for a in scalars] + [clean(item["titre"]) for _, _, item in criteria]
+    if not texts:
+        return f
+    try:
+        out = translator.translate(texts, target="fr")
+    except Exception as exc:  # a translation service failing must not lose the study
+        warn(warnings, "translation", f"translator failed: {exc}")
+        return f
+    if len(out) != len(texts) or not all(isinstance(t, str) and t.strip() for t in out):
+        warn(warnings, "translation", "translator returned an unusable result")
+        return f
+    changes: dict[str, Any] = dict(zip(scalars, out, strict=False))
+    translated_criteria = out[len(scalars) :]
+    for attr in ("outcomes", "eligibility"):
+        if any(a == attr for a, _, _ in criteria):
+            changes[attr] = list(getattr(f, attr))
+    for (attr, i, item), text in zip(criteria, translated_criteria, strict=True):
+        changes[attr][i] = {**item, "titre": text.strip()}
+    return dataclasses.replace(f, **changes)
+
+
+def to_fhir(
+    record: Mapping[str, Any],
+    *,
+    source: str,
+    meddra: MeddraTable,
+    translator: Translator,
+    excluded: Set[str] = frozenset(),
+) -> MappedStudy | Unpublished:
+    """Map one source record.
+
+    Returns :class:`Unpublished` for studies that must not be published (``publication_eclaire``
+    other than ``autorisé``, JARDE ``RAPATRIEE_CTIS``, ids in ``excluded`` — R1, R13) and raises
+    :class:`RecordRejected` when the record cannot become a valid study (R15).
+    """
+    if not isinstance(record, Mapping):
+        raise RecordRejected(
+            f"record is not a JSON object ({type(record).__name__})", "unparseable"
+        )
+    src = _source(record, source)
+    warnings: list[str] = []
+    f = extract(record, src, warnings)
+    study_id = _study_id(f, warnings)
+    if study_id in excluded:
+        return Unpublished(study_id, "listed in the exclusion file")
+    if not _is_published(f.publication):
+        return Unpublished(study_id, f"publication_eclaire is {f.publication!r}, not 'autorisé'")
+    if is_repatriated(f.etat):
+        return Unpublished(study_id, "etat RAPATRIEE_CTIS: the study moved to CTIS")
+    status = study_status(f.etat)
+    if status is None:
+        raise RecordRejected(f"unknown etat {f.etat!r}", "unknown-etat")
+    if src == "ctis" and not isinstance(translator, IdentityTranslator):
+        f = _translate(f, translator, warnings)
+
+    day, is_fallback = document_date(f, warnings)
+    stamp = instant(day)
+    locations = build_locations(f.sites, study_id, stamp, warnings)
+    sponsor = build_sponsor(f.sponsor, study_id, stamp)
+    source_code = source_phase_code(f, warnings)
+    research_study = build_research_study(
+        f,
+        study_id=study_id,
+        status=status,
+        document_date=stamp,
+        narrative=source_narrative(f, study_id, day.isoformat() if is_fallback else None),
+        phase=phase_concept(source_code) if source_code else None,
+        meddra=meddra,
+        location_ids=[loc["id"] for loc in locations],
+        warnings=warnings,
+    )
+    return MappedStudy(
+        id=study_id,
+        source=src,
+        research_study=research_study,
+        group=build_group(f, study_id, stamp, warnings),
+        locations=locations,
+        organizations=[sponsor] if sponsor else [],
+        raw=record if isinstance(record, dict) else dict(record),
+        document_date=stamp,
+        warnings=warnings,
+    )
