@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     default_count: int = Field(20, description="Default page size (_count).")
     max_count: int = Field(1000, description="Largest page size; more is capped with a warning.")
     timezone: str = Field("Europe/Paris", description="Zone of date-times given without offset.")
+    cursor_secret: str | None = Field(
+        None,
+        description="Key that signs paging cursors; set it when several API processes serve "
+        "one base URL (default: random per process).",
+    )
 
     # --- Ingest ------------------------------------------------------------------------------
     data_dir: Path = Field(PROJECT_ROOT / "var", description="Where runs, dead letters and locks go.")

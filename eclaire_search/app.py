@@ -1,0 +1,74 @@
+"""Starlette app factory: routes, lifespan (the OpenSearch client), one error handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from eclaire_search.errors import FHIRError, Issue, operation_outcome
+from eclaire_search.responses import FHIRResponse
+from eclaire_search.routes import api, fhir
+from eclaire_search.settings import Settings, get_settings
+from eclaire_search.state import AppState
+
+logger = logging.getLogger("eclaire_search")
+HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly", 414: "too-costly"}
+
+
+async def fhir_error(request: Request, exc: Exception) -> Response:
+    """The one place where failures become OperationOutcome answers."""
+    if isinstance(exc, FHIRError):
+        return FHIRResponse(exc.outcome(), status_code=exc.status_code, headers=exc.headers)
+    if isinstance(exc, HTTPException):
+        code = HTTP_ISSUE_CODES.get(exc.status_code, "invalid" if exc.status_code < 500 else "exception")
+        outcome = operation_outcome([Issue("error", code, str(exc.detail))])
+        return FHIRResponse(outcome, status_code=exc.status_code, headers=exc.headers)
+    logger.exception("unexpected error on %s %s", request.method, request.url.path)
+    outcome = operation_outcome([Issue("fatal", "exception", "Internal error; it has been logged")])
+    return FHIRResponse(outcome, status_code=500)
+
+
+async def health(request: Request) -> Response:
+    """Liveness: the process answers. Says nothing about OpenSearch (that is /ready)."""
+    return JSONResponse({"status": "ok"})
+
+
+async def ready(request: Request) -> Response:
+    app_state: AppState = request.app.state.eclaire
+    index = await app_state.backend.current_index()
+    if index is None:
+        outcome = operation_outcome(
+            [Issue("error", "transient", f"alias {app_state.settings.index_alias!r} is missing")]
+        )
+        return FHIRResponse(outcome, status_code=503)
+    return JSONResponse({"status": "ready", "index": index})
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.eclaire = AppState.create(settings)
+        try:
+            yield
+        finally:
+            await app.state.eclaire.backend.close()
+
+    return Starlette(
+        routes=[
+            Route("/health", health),
+            Route("/ready", ready),
+            Mount("/R4", routes=fhir.routes),
+            Mount("/api", routes=api.routes),
+        ],
+        exception_handlers={Exception: fhir_error, FHIRError: fhir_error, HTTPException: fhir_error},
+        lifespan=lifespan,
+    )

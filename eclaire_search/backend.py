@@ -1,0 +1,115 @@
+"""The only module that talks to OpenSearch (for the API): search, get, PIT, health.
+
+Transport failures become :class:`BackendUnavailable` (503) at once: the client has short
+timeouts and no retries on the request path, so an outage answers within a second (A6).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from opensearchpy import AsyncOpenSearch
+from opensearchpy import exceptions as os_errors
+from opensearchpy.serializer import JSONSerializer
+
+from eclaire_search.errors import BackendError, BackendUnavailable, CursorExpired, InvalidSearch
+from eclaire_search.settings import Settings
+
+PIT_KEEP_ALIVE = "5m"
+
+
+class OrjsonSerializer(JSONSerializer):
+    """orjson both ways: the documents are large and serialisation is the façade's main cost."""
+
+    def dumps(self, data: Any) -> str:
+        if isinstance(data, str):
+            return data
+        return orjson.dumps(data).decode()
+
+    def loads(self, s: str) -> Any:
+        return orjson.loads(s)
+
+
+def create_client(settings: Settings, *, timeout: float | None = None) -> AsyncOpenSearch:
+    auth = None
+    if settings.opensearch_user:
+        auth = (settings.opensearch_user, settings.opensearch_password or "")
+    return AsyncOpenSearch(
+        hosts=settings.opensearch_hosts,
+        http_auth=auth,
+        verify_certs=settings.opensearch_verify_certs,
+        ca_certs=settings.opensearch_ca_file,
+        timeout=timeout if timeout is not None else settings.opensearch_timeout,
+        max_retries=0,
+        retry_on_timeout=False,
+        serializer=OrjsonSerializer(),
+    )
+
+
+class Backend:
+    """Reads from the alias. One instance per app, created in the lifespan."""
+
+    def __init__(self, client: AsyncOpenSearch, alias: str) -> None:
+        self.client = client
+        self.alias = alias
+
+    async def _call(self, method: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(**kwargs)
+        except (os_errors.ConnectionError, os_errors.ConnectionTimeout) as exc:
+            raise BackendUnavailable(f"The search engine is unreachable: {exc.__class__.__name__}") from None
+        except os_errors.NotFoundError as exc:
+            if "search_context_missing" in str(exc) or "No search context" in str(exc):
+                raise CursorExpired("This paging cursor has expired; start the search again") from None
+            if "index_not_found" in str(exc):
+                raise BackendUnavailable("The study index is not loaded yet") from None
+            raise
+        except os_errors.RequestError as exc:
+            if "search_after" in str(exc) or "pit" in str(exc).lower():
+                raise InvalidSearch("The paging cursor does not fit this search") from None
+            raise BackendError(f"The search engine refused the query: {exc.error}") from None
+        except os_errors.TransportError as exc:
+            if exc.status_code in (429, 502, 503, 504):
+                raise BackendUnavailable(f"The search engine is busy ({exc.status_code})") from None
+            raise BackendError(f"The search engine failed: {exc.error}") from None
+
+    async def search(self, body: dict[str, Any], *, pit_id: str | None = None) -> dict[str, Any]:
+        if pit_id:
+            body = {**body, "pit": {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE}}
+            return await self._call(self.client.search, body=body)  # type: ignore[no-any-return]
+        return await self._call(  # type: ignore[no-any-return]
+            self.client.search, index=self.alias, body=body
+        )
+
+    async def open_pit(self) -> str:
+        response = await self._call(
+            self.client.create_pit, index=self.alias, params={"keep_alive": PIT_KEEP_ALIVE}
+        )
+        return str(response["pit_id"])
+
+    async def get_source(self, doc_id: str, fields: list[str]) -> dict[str, Any] | None:
+        """The stored parts of one study document, or None when there is no such study."""
+        try:
+            response = await self._call(
+                self.client.get, index=self.alias, id=doc_id, params={"_source_includes": ",".join(fields)}
+            )
+        except os_errors.NotFoundError:
+            return None
+        return response.get("_source") if response.get("found") else None
+
+    async def count(self, body: dict[str, Any]) -> int:
+        response = await self._call(self.client.count, index=self.alias, body=body)
+        return int(response["count"])
+
+    async def current_index(self) -> str | None:
+        """Concrete index behind the alias (caches are keyed on it), None if the alias is absent."""
+        try:
+            response = await self._call(self.client.indices.get_alias, name=self.alias)
+        except os_errors.NotFoundError:
+            return None
+        names = sorted(response)
+        return names[0] if names else None
+
+    async def close(self) -> None:
+        await self.client.close()

@@ -1,0 +1,129 @@
+"""OpenSearch hits → FHIR searchset Bundle: entries, includes (each once), links, warnings.
+
+Also the R4 ``_summary`` / ``_elements`` subsetting, which marks what it cuts as SUBSETTED.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from eclaire_search.errors import Issue, operation_outcome
+from eclaire_search.params import SearchRequest
+
+SUBSETTED = {
+    "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+    "code": "SUBSETTED",
+    "display": "Resource encoded in summary mode",
+}
+# ResearchStudy elements flagged isSummary in FHIR R4, plus the mandatory status.
+SUMMARY_ELEMENTS = frozenset(
+    {
+        "resourceType", "id", "meta", "implicitRules", "identifier", "title", "protocol",
+        "partOf", "status", "primaryPurposeType", "phase", "category", "focus", "condition",
+        "contact", "keyword", "location", "enrollment", "period", "sponsor",
+        "principalInvestigator", "site", "reasonStopped",
+    }
+)
+ALWAYS_KEPT = frozenset({"resourceType", "id", "meta", "status"})
+
+
+def _tagged(resource: dict[str, Any], kept: Iterable[str]) -> dict[str, Any]:
+    subset = {k: v for k, v in resource.items() if k in kept}
+    meta = dict(subset.get("meta") or {})
+    meta["tag"] = [*meta.get("tag", []), SUBSETTED]
+    subset["meta"] = meta
+    return subset
+
+
+def subset(resource: dict[str, Any], request: SearchRequest) -> dict[str, Any]:
+    """Apply _summary / _elements to a matched resource (includes stay whole)."""
+    if request.elements is not None:
+        return _tagged(resource, ALWAYS_KEPT | set(request.elements))
+    if request.summary == "true":
+        return _tagged(resource, SUMMARY_ELEMENTS)
+    if request.summary == "text":
+        return _tagged(resource, ALWAYS_KEPT | {"text"})
+    if request.summary == "data":
+        return _tagged(resource, set(resource) - {"text"})
+    return resource
+
+
+def included_resources(source: dict[str, Any], request: SearchRequest,
+                       assigners: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if "ResearchStudy:site" in request.includes:
+        found.extend(source.get("locations") or [])
+    if "ResearchStudy:enrollment" in request.includes and source.get("group"):
+        found.append(source["group"])
+    if "ResearchStudy:sponsor" in request.includes:
+        found.extend(source.get("organizations") or [])
+    if "*" in request.includes:  # every reference, so also the identifier assigners
+        for identifier in source["resource"].get("identifier", []):
+            ref = (identifier.get("assigner") or {}).get("reference", "")
+            key = ref.removeprefix("Organization/")
+            if key in assigners:
+                found.append(assigners[key])
+    return found
+
+
+def page_url(base: str, used: tuple[tuple[str, str], ...], cursor: str | None = None) -> str:
+    params = list(used)
+    if cursor:
+        params.append(("_cursor", cursor))
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def searchset(
+    *,
+    base_url: str,
+    request: SearchRequest,
+    hits: list[dict[str, Any]],
+    total: int | None,
+    links: dict[str, str],
+    assigners: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    entries: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    included: list[dict[str, Any]] = []
+    for hit in hits:
+        source = hit["_source"]
+        resource = source["resource"]
+        seen.add(("ResearchStudy", resource["id"]))
+        entry: dict[str, Any] = {
+            "fullUrl": f"{base_url}/ResearchStudy/{resource['id']}",
+            "resource": subset(resource, request),
+            "search": {"mode": "match"},
+        }
+        if hit.get("_score") is not None and request.has_text:
+            entry["search"]["score"] = hit["_score"]
+        entries.append(entry)
+        if request.includes:
+            included.extend(included_resources(source, request, assigners))
+    for resource in included:
+        key = (resource["resourceType"], resource["id"])
+        if key in seen:
+            continue
+        seen.add(key)
+        entries.append({
+            "fullUrl": f"{base_url}/{key[0]}/{key[1]}",
+            "resource": resource,
+            "search": {"mode": "include"},
+        })
+    if request.warnings:
+        entries.append({
+            "resource": operation_outcome(list(request.warnings)),
+            "search": {"mode": "outcome"},
+        })
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset"}
+    if total is not None:
+        bundle["total"] = total
+    bundle["link"] = [{"relation": rel, "url": url} for rel, url in links.items()]
+    if entries:
+        bundle["entry"] = entries
+    return bundle
+
+
+def warning_outcome(issues: list[Issue]) -> dict[str, Any]:
+    return operation_outcome(issues)

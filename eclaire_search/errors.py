@@ -1,0 +1,121 @@
+"""The exception tree and the one place that turns problems into OperationOutcome JSON.
+
+Each exception carries its HTTP status and FHIR issue code, so handlers raise and never build
+error bodies themselves. Warnings about a search that still succeeded (an unknown parameter, a
+capped ``_count``) use :func:`operation_outcome` too, inside the Bundle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Issue:
+    severity: str  # fatal | error | warning | information
+    code: str  # FHIR issue type: invalid, not-found, not-supported, transient, ...
+    diagnostics: str
+    expression: str | None = None  # the search parameter at fault, when there is one
+
+    def as_fhir(self) -> dict[str, Any]:
+        issue: dict[str, Any] = {
+            "severity": self.severity,
+            "code": self.code,
+            "diagnostics": self.diagnostics,
+        }
+        if self.expression:
+            issue["expression"] = [self.expression]
+        return issue
+
+
+def operation_outcome(issues: list[Issue]) -> dict[str, Any]:
+    return {"resourceType": "OperationOutcome", "issue": [i.as_fhir() for i in issues]}
+
+
+class FHIRError(Exception):
+    """Base of every error the API answers; subclasses fix the status and issue code."""
+
+    status_code: ClassVar[int] = 500
+    issue_code: ClassVar[str] = "exception"
+
+    def __init__(self, diagnostics: str, *, parameter: str | None = None) -> None:
+        super().__init__(diagnostics)
+        self.diagnostics = diagnostics
+        self.parameter = parameter
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {}
+
+    def outcome(self) -> dict[str, Any]:
+        return operation_outcome(
+            [Issue("error", self.issue_code, self.diagnostics, self.parameter)]
+        )
+
+
+class InvalidSearch(FHIRError):
+    """A malformed parameter value, modifier or prefix: the client's mistake."""
+
+    status_code = 400
+    issue_code = "invalid"
+
+
+class NotSupported(FHIRError):
+    """Something FHIR allows but this server does not offer (e.g. searching Location)."""
+
+    status_code = 400
+    issue_code = "not-supported"
+
+
+class ResourceNotFound(FHIRError):
+    status_code = 404
+    issue_code = "not-found"
+
+
+class MethodNotAllowed(FHIRError):
+    status_code = 405
+    issue_code = "not-supported"
+
+    def __init__(self, diagnostics: str, *, allow: str = "GET, HEAD") -> None:
+        super().__init__(diagnostics)
+        self.allow = allow
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Allow": self.allow}
+
+
+class NotAcceptable(FHIRError):
+    status_code = 406
+    issue_code = "not-supported"
+
+
+class CursorExpired(FHIRError):
+    """A paging cursor whose point-in-time has gone: the client must start again."""
+
+    status_code = 410
+    issue_code = "expired"
+
+
+class PayloadTooLarge(FHIRError):
+    status_code = 413
+    issue_code = "too-costly"
+
+
+class BackendUnavailable(FHIRError):
+    """OpenSearch cannot be reached or timed out; transient, the client may retry."""
+
+    status_code = 503
+    issue_code = "transient"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "5"}
+
+
+class BackendError(FHIRError):
+    """OpenSearch answered with an error we did not expect: our bug, not the client's."""
+
+    status_code = 500
+    issue_code = "exception"

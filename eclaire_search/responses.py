@@ -1,0 +1,22 @@
+"""FHIR JSON responses (orjson, ``application/fhir+json; charset=utf-8``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+FHIR_JSON = "application/fhir+json; charset=utf-8"
+
+
+class FHIRResponse(Response):
+    media_type = FHIR_JSON
+
+    def __init__(self, content: Any, status_code: int = 200, *, pretty: bool = False,
+                 headers: dict[str, str] | None = None) -> None:
+        self.pretty = pretty
+        super().__init__(content, status_code=status_code, headers=headers)
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_INDENT_2 if self.pretty else 0)

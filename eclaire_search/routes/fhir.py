@@ -1,0 +1,154 @@
+"""FHIR routes under /R4: metadata, ResearchStudy search, reads of the four resource types."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from eclaire_search.capability import capability_statement
+from eclaire_search.errors import MethodNotAllowed, NotSupported, ResourceNotFound
+from eclaire_search.params import check_format, parse_search
+from eclaire_search.responses import FHIRResponse
+from eclaire_search.search import search_studies
+from eclaire_search.state import AppState
+
+READ_ONLY_TYPES = ("Group", "Location", "Organization")
+SITE_ID = re.compile(r"^(?P<study>.+)-(?P<index>\d+)-site$")
+FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+STARTED = datetime.now(ZoneInfo("UTC")).isoformat(timespec="seconds")
+
+
+def state(request: Request) -> AppState:
+    return request.app.state.eclaire  # type: ignore[no-any-return]
+
+
+def base_url(request: Request) -> str:
+    configured = state(request).settings.base_url
+    if configured:
+        return configured.rstrip("/")
+    return str(request.base_url).rstrip("/") + "/R4"
+
+
+def pretty(request: Request) -> bool:
+    return request.query_params.get("_pretty") == "true"
+
+
+async def metadata(request: Request) -> Response:
+    check_format(request.query_params.get("_format"))
+    return FHIRResponse(capability_statement(base_url(request), STARTED), pretty=pretty(request))
+
+
+async def search(request: Request) -> Response:
+    app = state(request)
+    items = list(request.query_params.multi_items())
+    if request.method == "POST":
+        form = await request.form()
+        items += [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    strict = "handling=strict" in request.headers.get("prefer", "").replace(" ", "")
+    search_request = parse_search(
+        items,
+        default_count=app.settings.default_count,
+        max_count=app.settings.max_count,
+        tz=app.tz,
+        strict=strict,
+    )
+    bundle = await search_studies(
+        search_request,
+        backend=app.backend,
+        codec=app.cursors,
+        base_url=base_url(request),
+        assigners=app.assigners,
+    )
+    return FHIRResponse(bundle, pretty=search_request.pretty)
+
+
+async def locate(app: AppState, kind: str, resource_id: str) -> dict[str, Any] | None:
+    """Find one resource: every one of them lives inside its study's document."""
+    if kind == "ResearchStudy":
+        source = await app.backend.get_source(resource_id, ["resource"])
+        return source["resource"] if source else None
+    if kind == "Organization" and resource_id in app.assigners:
+        return app.assigners[resource_id]
+    if kind == "Group" and resource_id.endswith("-enrollment-group"):
+        source = await app.backend.get_source(resource_id.removesuffix("-enrollment-group"), ["group"])
+        return source.get("group") if source else None
+    if kind == "Organization" and resource_id.endswith("-primary-sponsor"):
+        study_id = resource_id.removesuffix("-primary-sponsor")
+        source = await app.backend.get_source(study_id, ["organizations"])
+        found = [o for o in (source or {}).get("organizations") or [] if o["id"] == resource_id]
+        return found[0] if found else None
+    match = SITE_ID.match(resource_id)
+    if kind == "Location" and match:
+        source = await app.backend.get_source(match["study"], ["locations"])
+        found = [loc for loc in (source or {}).get("locations") or [] if loc["id"] == resource_id]
+        return found[0] if found else None
+    return None
+
+
+def not_modified(request: Request, etag: str | None, last_modified: datetime | None) -> bool:
+    if etag and (match := request.headers.get("if-none-match")):
+        return etag in [m.strip() for m in match.split(",")] or match.strip() == "*"
+    if last_modified and (since := request.headers.get("if-modified-since")):
+        try:
+            return last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+async def read(request: Request) -> Response:
+    kind = request.path_params["type"]
+    resource_id = request.path_params["id"]
+    check_format(request.query_params.get("_format"))
+    if kind not in ("ResearchStudy", *READ_ONLY_TYPES):
+        raise ResourceNotFound(f"Resource type {kind!r} is not served here")
+    resource = None
+    if FHIR_ID.match(resource_id):
+        resource = await locate(state(request), kind, resource_id)
+    if resource is None:
+        raise ResourceNotFound(f"{kind}/{resource_id} is not known")
+    meta = resource.get("meta") or {}
+    headers: dict[str, str] = {}
+    etag = f'W/"{meta["versionId"]}"' if meta.get("versionId") else None
+    last_modified = None
+    if etag:
+        headers["ETag"] = etag
+    if meta.get("lastUpdated"):
+        last_modified = datetime.fromisoformat(meta["lastUpdated"].replace("Z", "+00:00"))
+        headers["Last-Modified"] = format_datetime(last_modified.astimezone(ZoneInfo("UTC")), usegmt=True)
+    if not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=headers)
+    return FHIRResponse(resource, headers=headers, pretty=pretty(request))
+
+
+async def type_level(request: Request) -> Response:
+    """A search on a read-only or unknown type (rulings A5)."""
+    kind = request.path_params["type"]
+    if kind in READ_ONLY_TYPES:
+        raise NotSupported(f"{kind} is read only here: GET /R4/{kind}/{{id}}; search ResearchStudy "
+                           f"with _include to get them in bulk")
+    raise ResourceNotFound(f"Resource type {kind!r} is not served here")
+
+
+async def write_refused(request: Request) -> Response:
+    raise MethodNotAllowed(f"{request.method} is not allowed: this API is read only")
+
+
+WRITES = ["POST", "PUT", "PATCH", "DELETE"]
+routes = [
+    Route("/metadata", metadata, methods=["GET"]),
+    Route("/ResearchStudy", search, methods=["GET"]),
+    Route("/ResearchStudy/_search", search, methods=["POST"]),
+    Route("/ResearchStudy", write_refused, methods=WRITES),
+    Route("/{type}", type_level, methods=["GET"]),
+    Route("/{type}", write_refused, methods=WRITES),
+    Route("/{type}/{id}", read, methods=["GET"]),
+    Route("/{type}/{id}", write_refused, methods=WRITES),
+]

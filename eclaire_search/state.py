@@ -1,0 +1,38 @@
+"""What the app holds for its lifetime: settings, the backend, the cursor codec."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from eclaire_search.backend import Backend, create_client
+from eclaire_search.paging import CursorCodec
+from eclaire_search.settings import Settings
+
+
+def assigner_organizations() -> dict[str, dict[str, Any]]:
+    from ingest.mapping import ASSIGNER_ORGANIZATIONS  # fixed resources shared with ingest
+
+    return dict(ASSIGNER_ORGANIZATIONS)
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    backend: Backend
+    cursors: CursorCodec
+    tz: ZoneInfo
+    assigners: dict[str, dict[str, Any]] = field(default_factory=assigner_organizations)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings) -> AppState:
+        secret = settings.cursor_secret.encode() if settings.cursor_secret else secrets.token_bytes(32)
+        return cls(
+            settings=settings,
+            backend=Backend(create_client(settings), settings.index_alias),
+            cursors=CursorCodec(secret),
+            tz=ZoneInfo(settings.timezone),
+        )

@@ -1,0 +1,181 @@
+"""A mapped study → its OpenSearch document: the resources for retrieval + flat search fields.
+
+One document per study. The full ResearchStudy, its Group, Locations and sponsor
+Organization are stored (not indexed) so a read or an ``_include`` costs one fetch; the raw
+source record is stored once, here. The flat fields are what the search parameters query;
+``index_templates/studies.json`` declares them (``dynamic: strict``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from eclaire_search import ig_constants as ig
+from ingest.mapping import MappedStudy
+
+MEDDRA_SYSTEMS = ("https://www.meddra.org", "http://terminology.hl7.org/CodeSystem/mdr")
+GRP_OTHER, GRP_AGE, GRP_GENDER = "grp-other", "grp-age", "grp-gender"
+
+
+def content_hash(study: MappedStudy) -> str:
+    """Hash of what a client can see, minus the bookkeeping the indexer itself sets (R12)."""
+    resource = {k: v for k, v in study.research_study.items() if k != "meta"}
+    payload = orjson.dumps(
+        [resource, study.group, study.locations, study.organizations],
+        option=orjson.OPT_SORT_KEYS,
+    )
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _extension(resource: dict[str, Any], url: str) -> list[dict[str, Any]]:
+    return [e for e in resource.get("extension", []) if e.get("url") == url]
+
+
+def _codes(concepts: Iterable[dict[str, Any]]) -> list[str]:
+    return [c["code"] for concept in concepts for c in concept.get("coding", []) if c.get("code")]
+
+
+def token_forms(system: str | None, code: str) -> list[str]:
+    """Every indexed form a token search can name: ``code``, ``system|code`` or ``|code``."""
+    return [code, f"{system}|{code}"] if system else [code, f"|{code}"]
+
+
+def _identifiers(study: dict[str, Any]) -> list[str]:
+    forms: list[str] = []
+    for identifier in study.get("identifier", []):
+        if identifier.get("value"):
+            forms += token_forms(identifier.get("system"), identifier["value"])
+    return sorted(set(forms))
+
+
+def _conditions(study: dict[str, Any]) -> tuple[list[str], list[str]]:
+    codes: list[str] = []
+    texts: list[str] = []
+    for condition in study.get("condition", []):
+        if condition.get("text"):
+            texts.append(condition["text"])
+        for coding in condition.get("coding", []):
+            if coding.get("display"):
+                texts.append(coding["display"])
+            if not coding.get("code"):
+                continue
+            systems = MEDDRA_SYSTEMS if coding.get("system") in MEDDRA_SYSTEMS else (coding.get("system"),)
+            for system in systems:
+                codes += token_forms(system, coding["code"])
+    return sorted(set(codes)), texts
+
+
+def _characteristics(group: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [
+        ch for ch in group.get("characteristic", [])
+        if any(c.get("code") == kind for c in ch.get("code", {}).get("coding", []))
+    ]
+
+
+def _age_ranges(group: dict[str, Any]) -> list[dict[str, float]]:
+    ranges = []
+    for ch in _characteristics(group, GRP_AGE):
+        value = ch.get("valueRange") or {}
+        bounds: dict[str, float] = {}
+        if "value" in (value.get("low") or {}):
+            bounds["gte"] = value["low"]["value"]
+        if "value" in (value.get("high") or {}):
+            bounds["lte"] = value["high"]["value"]
+        if bounds:
+            ranges.append(bounds)
+    return ranges
+
+
+def _criteria_text(group: dict[str, Any]) -> list[str]:
+    return [
+        ch["valueCodeableConcept"]["text"]
+        for ch in _characteristics(group, GRP_OTHER)
+        if (ch.get("valueCodeableConcept") or {}).get("text")
+    ]
+
+
+def _recruitment(study: dict[str, Any]) -> tuple[str | None, dict[str, str] | None]:
+    status = None
+    for ext in _extension(study, ig.EXT_RECRUITMENT_STATUS):
+        codes = _codes([ext.get("valueCodeableConcept", {})])
+        status = codes[0] if codes else None
+    period = None
+    for ext in _extension(study, ig.EXT_RECRUITMENT_PERIOD):
+        value = ext.get("valuePeriod") or {}
+        bounds = {k: v for k, v in (("gte", value.get("start")), ("lte", value.get("end"))) if v}
+        period = bounds or None
+    return status, period
+
+
+def _sponsor_names(study: MappedStudy) -> list[str]:
+    names = [o["name"] for o in study.organizations if o.get("name")]
+    for ext in _extension(study.research_study, ig.EXT_ASSOCIATED_PARTY_R5):
+        names += [e["valueString"] for e in ext.get("extension", []) if e.get("url") == "name"]
+    return sorted(set(names))
+
+
+def _text_parts(study: dict[str, Any]) -> tuple[list[str], list[str]]:
+    labels = [
+        part["valueString"]
+        for ext in _extension(study, ig.EXT_LABEL_R5)
+        for part in ext.get("extension", [])
+        if part.get("url") == "value" and part.get("valueString")
+    ]
+    description = [study["description"]] if study.get("description") else []
+    for ext in _extension(study, ig.EXT_DESCRIPTION_SUMMARY_R5):
+        description.append(ext.get("valueMarkdown", ""))
+    if (study.get("primaryPurposeType") or {}).get("text"):
+        description.append(study["primaryPurposeType"]["text"])
+    description += [e.get("valueString", "") for e in _extension(study, ig.EXT_THERAPEUTIC_AREA)]
+    return labels, [d for d in description if d]
+
+
+def to_document(study: MappedStudy, *, version_id: int, last_updated: str,
+                digest: str | None = None) -> dict[str, Any]:
+    """The indexed document; ``meta.versionId``/``lastUpdated`` are the indexer's (R12)."""
+    resource = dict(study.research_study)
+    resource["meta"] = {**resource.get("meta", {}), "versionId": str(version_id),
+                        "lastUpdated": last_updated}
+    condition_codes, condition_texts = _conditions(resource)
+    recruitment_status, recruitment_period = _recruitment(resource)
+    labels, description = _text_parts(resource)
+    gender = _codes(
+        ch.get("valueCodeableConcept", {}) for ch in _characteristics(study.group, GRP_GENDER)
+    )
+    addresses = [loc.get("address") or {} for loc in study.locations]
+    document: dict[str, Any] = {
+        "id": study.id,
+        "source": study.source,
+        "content_hash": digest or content_hash(study),
+        "version_id": version_id,
+        "last_updated": last_updated,
+        "document_date": study.document_date,
+        "status": resource.get("status"),
+        "category": sorted(set(_codes(resource.get("category", [])))),
+        "phase": sorted(set(_codes([resource["phase"]]))) if resource.get("phase") else [],
+        "recruitment_status": recruitment_status,
+        "recruitment_period": recruitment_period,
+        "identifier": _identifiers(resource),
+        "country": sorted(set(_codes(resource.get("location", [])))),
+        "condition_code": condition_codes,
+        "gender": sorted(set(gender)),
+        "age_range": _age_ranges(study.group),
+        "site_city": sorted({a["city"] for a in addresses if a.get("city")}),
+        "site_postal_code": sorted({a["postalCode"] for a in addresses if a.get("postalCode")}),
+        "sponsor_name": _sponsor_names(study),
+        "title": resource.get("title"),
+        "labels": labels,
+        "description": description,
+        "conditions_text": condition_texts,
+        "criteria_text": _criteria_text(study.group),
+        "resource": resource,
+        "group": study.group,
+        "locations": study.locations,
+        "organizations": study.organizations,
+        "raw": study.raw,
+    }
+    return document

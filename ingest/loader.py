@@ -1,0 +1,206 @@
+"""Load mapped studies into OpenSearch: a new versioned index + atomic alias swap (full), or
+upserts and deletes by content hash in the live index (incremental).
+
+The alias never points at a half-built index: the swap happens only after every bulk item was
+read, the index refreshed, and its document count checked. Versions follow rulings R12: an
+unchanged study keeps ``versionId`` and ``lastUpdated`` across reloads; a changed one gets
+``versionId + 1`` and ``lastUpdated`` = its document date if that is newer, else the run time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from opensearchpy import OpenSearch, helpers
+from opensearchpy import exceptions as os_errors
+
+from eclaire_search.settings import PROJECT_ROOT, Settings
+from ingest.deadletter import DeadLetter, DeadLetterSink
+from ingest.documents import content_hash, to_document
+from ingest.mapping import MappedStudy, Unpublished
+
+TEMPLATE = PROJECT_ROOT / "index_templates" / "studies.json"
+STATE_FIELDS = ["content_hash", "version_id", "last_updated"]
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """What the index already knows of a study: enough to decide whether it changed."""
+
+    content_hash: str
+    version_id: int
+    last_updated: str
+
+
+@dataclass
+class LoadSummary:
+    index: str = ""
+    indexed: int = 0
+    unchanged: int = 0
+    updated: int = 0
+    new: int = 0
+    deleted: int = 0
+    failed: int = 0
+    swapped: bool = False
+    removed_indices: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def create_sync_client(settings: Settings, timeout: float = 60.0) -> OpenSearch:
+    auth = (settings.opensearch_user, settings.opensearch_password or "") if settings.opensearch_user else None
+    return OpenSearch(
+        hosts=settings.opensearch_hosts, http_auth=auth, verify_certs=settings.opensearch_verify_certs,
+        ca_certs=settings.opensearch_ca_file, timeout=timeout, max_retries=3, retry_on_timeout=True,
+    )
+
+
+def index_body() -> dict[str, Any]:
+    return json.loads(TEMPLATE.read_text())  # type: ignore[no-any-return]
+
+
+def now_instant() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def alias_indices(client: OpenSearch, alias: str) -> list[str]:
+    try:
+        return sorted(client.indices.get_alias(name=alias))
+    except os_errors.NotFoundError:
+        return []
+
+
+def indexed_state(client: OpenSearch, alias: str) -> dict[str, Indexed]:
+    """Hash, version and lastUpdated of every study behind the alias (empty when none)."""
+    if not alias_indices(client, alias):
+        return {}
+    state = {}
+    for hit in helpers.scan(client, index=alias, _source=STATE_FIELDS, size=5000,
+                            query={"query": {"match_all": {}}}):
+        s = hit["_source"]
+        state[hit["_id"]] = Indexed(s["content_hash"], int(s["version_id"]), s["last_updated"])
+    return state
+
+
+def versioned(study: MappedStudy, previous: Indexed | None, run_time: str) -> tuple[str, dict[str, Any] | None]:
+    """('new'|'updated'|'unchanged', document or None when unchanged)."""
+    digest = content_hash(study)
+    if previous is None:
+        return "new", to_document(study, version_id=1, last_updated=study.document_date, digest=digest)
+    if previous.content_hash == digest:
+        return "unchanged", None
+    newer = study.document_date > previous.last_updated
+    last_updated = study.document_date if newer else run_time
+    return "updated", to_document(study, version_id=previous.version_id + 1,
+                                  last_updated=last_updated, digest=digest)
+
+
+class Loader:
+    def __init__(self, client: OpenSearch, settings: Settings, dead_letters: DeadLetterSink,
+                 chunk_size: int = 500) -> None:
+        self.client = client
+        self.settings = settings
+        self.alias = settings.index_alias
+        self.dead_letters = dead_letters
+        self.chunk_size = chunk_size
+
+    def _bulk(self, actions: Iterable[dict[str, Any]], summary: LoadSummary) -> None:
+        """Send in chunks, read every item: 429s are retried with backoff, others dead-lettered."""
+        for ok, item in helpers.streaming_bulk(
+            self.client, actions, chunk_size=self.chunk_size, max_retries=5,
+            initial_backoff=1, max_backoff=30, raise_on_error=False, raise_on_exception=False,
+        ):
+            op, result = next(iter(item.items()))
+            if ok:
+                summary.indexed += op == "index"
+                continue
+            if op == "delete" and result.get("status") == 404:
+                continue
+            summary.failed += 1
+            self.dead_letters.write(DeadLetter(
+                "opensearch-bulk", None, result.get("_id"), "bulk-failure",
+                f"{op} failed ({result.get('status')}): {result.get('error')}",
+            ))
+
+    def _actions(self, outcomes: Iterable[MappedStudy | Unpublished], index: str,
+                 previous: dict[str, Indexed], summary: LoadSummary, *, full: bool,
+                 seen: set[str], unpublished: set[str]) -> Iterator[dict[str, Any]]:
+        """Bulk actions; ``seen`` collects published ids, ``unpublished`` the others."""
+        run_time = now_instant()
+        for outcome in outcomes:
+            if isinstance(outcome, Unpublished):
+                unpublished.add(outcome.id)
+                if not full and outcome.id in previous:
+                    summary.deleted += 1
+                    yield {"_op_type": "delete", "_index": index, "_id": outcome.id}
+                continue
+            seen.add(outcome.id)
+            kind, document = versioned(outcome, previous.get(outcome.id), run_time)
+            if kind == "unchanged":
+                summary.unchanged += 1
+                if not full:
+                    continue
+                prior = previous[outcome.id]
+                document = to_document(outcome, version_id=prior.version_id,
+                                       last_updated=prior.last_updated, digest=prior.content_hash)
+            else:
+                setattr(summary, kind, getattr(summary, kind) + 1)
+            yield {"_op_type": "index", "_index": index, "_id": outcome.id, "_source": document}
+
+    def full_load(self, outcomes: Iterable[MappedStudy | Unpublished]) -> LoadSummary:
+        """Build a new versioned index, then swap the alias onto it atomically."""
+        summary = LoadSummary()
+        previous = indexed_state(self.client, self.alias)
+        index = f"{self.alias}-{datetime.now(UTC).strftime('%Y%m%dt%H%M%S%f')}"
+        summary.index = index
+        body = index_body()
+        restored = {key: body["settings"]["index"].get(key, default)
+                    for key, default in (("refresh_interval", "1s"), ("number_of_replicas", 0))}
+        body["settings"]["index"].update({"refresh_interval": "-1", "number_of_replicas": 0})
+        self.client.indices.create(index=index, body=body)
+        seen: set[str] = set()
+        self._bulk(self._actions(outcomes, index, previous, summary, full=True, seen=seen,
+                                 unpublished=set()), summary)
+        self.client.indices.put_settings(index=index, body={"index": restored})
+        self.client.indices.refresh(index=index)
+        summary.deleted = len(set(previous) - seen)
+        count = int(self.client.count(index=index)["count"])
+        if count != summary.indexed:
+            raise RuntimeError(f"index {index} holds {count} documents, {summary.indexed} were sent; "
+                               "alias left where it was")
+        self.swap(index, summary)
+        return summary
+
+    def swap(self, index: str, summary: LoadSummary) -> None:
+        old = alias_indices(self.client, self.alias)
+        actions: list[dict[str, Any]] = [{"remove": {"index": i, "alias": self.alias}} for i in old]
+        actions.append({"add": {"index": index, "alias": self.alias}})
+        self.client.indices.update_aliases(body={"actions": actions})
+        summary.swapped = True
+        versions = sorted(self.client.indices.get(index=f"{self.alias}-*"), reverse=True)
+        for stale in [i for i in versions if i != index][self.settings.keep_indices:]:
+            self.client.indices.delete(index=stale)
+            summary.removed_indices.append(stale)
+
+    def incremental(self, outcomes: Iterable[MappedStudy | Unpublished]) -> LoadSummary:
+        """Upsert changed and new studies in the live index; delete vanished/unpublished ones."""
+        current = alias_indices(self.client, self.alias)
+        if not current:
+            return self.full_load(outcomes)
+        summary = LoadSummary(index=current[0])
+        previous = indexed_state(self.client, self.alias)
+        seen: set[str] = set()
+        unpublished: set[str] = set()
+        self._bulk(self._actions(outcomes, current[0], previous, summary, full=False, seen=seen,
+                                 unpublished=unpublished), summary)
+        vanished = sorted(set(previous) - seen - unpublished)
+        summary.deleted += len(vanished)
+        self._bulk(({"_op_type": "delete", "_index": current[0], "_id": i} for i in vanished), summary)
+        self.client.indices.refresh(index=current[0])
+        return summary
+
