@@ -44,3 +44,62 @@ def map_files(
     if summary.dead_letter_rate > settings.max_dead_letter_rate:
         console.print(f"[red]dead-letter rate above {settings.max_dead_letter_rate:.2%}[/red]")
         raise typer.Exit(code=1)
+
+
+@app.command("ingest")
+def ingest_files(
+    files: list[str] = typer.Argument(..., help="Export files (JSON arrays), any source."),  # noqa: B008
+    incremental: bool = typer.Option(
+        False, "--incremental", help="Upsert changes into the live index instead of a new one."
+    ),
+) -> None:
+    """Map export files and load them into OpenSearch.
+
+    Full (default): a new versioned index, then an atomic alias swap. --incremental: upsert the
+    studies whose content changed, delete vanished and unpublished ones, in the live index.
+
+    Exit status: 0 = loaded; 1 = dead-letter rate above ECLAIRE_MAX_DEAD_LETTER_RATE or bulk
+    failures (what could be loaded is loaded); 3 = the load failed and the alias was not moved.
+    """
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from eclaire_search.settings import get_settings
+    from ingest.pipeline import run_ingest
+
+    settings = get_settings()
+    console = Console(stderr=True)
+    try:
+        with console.status("ingesting…"):
+            result = run_ingest([Path(f) for f in files], settings,
+                                "incremental" if incremental else "full")
+    except RuntimeError as exc:
+        console.print(f"[red]load failed: {exc}[/red]")
+        raise typer.Exit(code=3) from None
+    m, load = result.mapping, result.load
+    console.print(
+        f"read {m.read} / indexed {load.indexed} (new {load.new}, updated {load.updated}, "
+        f"unchanged {load.unchanged}) / deleted {load.deleted} / dead-lettered "
+        f"{m.dead_lettered + load.failed} / warnings {sum(m.warnings.values())} / "
+        f"{result.seconds:.1f} s ({m.read / max(result.seconds, 1e-9):.0f} records/s) → {load.index}"
+    )
+    console.print(f"dead letters: {result.dead_letter_file}")
+    if m.dead_letter_rate > settings.max_dead_letter_rate or load.failed:
+        raise typer.Exit(code=1)
+
+
+@app.command("serve")
+def serve(
+    host: str | None = typer.Option(None, help="Default: ECLAIRE_HOST."),
+    port: int | None = typer.Option(None, help="Default: ECLAIRE_PORT."),
+    workers: int = typer.Option(1, help="uvicorn worker processes."),
+) -> None:
+    """Serve the API (FHIR base /R4, statistics /api/statistics)."""
+    import uvicorn
+
+    from eclaire_search.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run("eclaire_search.app:create_app", factory=True, host=host or settings.host,
+                port=port or settings.port, workers=workers, log_level="info")

@@ -10,7 +10,7 @@ unchanged study keeps ``versionId`` and ``lastUpdated`` across reloads; a change
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -187,8 +187,11 @@ class Loader:
             self.client.indices.delete(index=stale)
             summary.removed_indices.append(stale)
 
-    def incremental(self, outcomes: Iterable[MappedStudy | Unpublished]) -> LoadSummary:
-        """Upsert changed and new studies in the live index; delete vanished/unpublished ones."""
+    def incremental(self, outcomes: Iterable[MappedStudy | Unpublished],
+                    complete: Callable[[], bool] = lambda: True) -> LoadSummary:
+        """Upsert changed and new studies in the live index; delete unpublished ones, and the
+        vanished ones only when ``complete()`` says every export was read to its end (a
+        truncated file must not delete the studies it no longer shows)."""
         current = alias_indices(self.client, self.alias)
         if not current:
             return self.full_load(outcomes)
@@ -198,7 +201,7 @@ class Loader:
         unpublished: set[str] = set()
         self._bulk(self._actions(outcomes, current[0], previous, summary, full=False, seen=seen,
                                  unpublished=unpublished), summary)
-        vanished = sorted(set(previous) - seen - unpublished)
+        vanished = sorted(set(previous) - seen - unpublished) if complete() else []
         summary.deleted += len(vanished)
         self._bulk(({"_op_type": "delete", "_index": current[0], "_id": i} for i in vanished), summary)
         self.client.indices.refresh(index=current[0])

@@ -1,0 +1,49 @@
+# Two commands: `make run` (everything up, API on sample data) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE := var/sample
+SEED ?= 42
+
+.PHONY: run test install opensearch sample load serve stop lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+opensearch: install
+	$(BIN)/python -m eclaire_search.localnode start --name run
+
+$(SAMPLE)/export_eclaire_jarde.json: | install
+	$(BIN)/eclaire generate $(SAMPLE) --seed $(SEED)
+
+sample: $(SAMPLE)/export_eclaire_jarde.json
+
+# Incremental when an index exists (fast on a warm machine), a full load otherwise.
+load: opensearch sample
+	$(BIN)/eclaire ingest --incremental $(SAMPLE)/export_eclaire_*.json
+
+serve: install
+	$(BIN)/eclaire serve
+
+run: load serve
+
+# pytest's exit 5 ("no tests ran") is a failure of the suite, not a pass.
+test: install
+	$(BIN)/pytest; status=$$?; if [ $$status -eq 5 ]; then echo "no tests ran"; exit 1; fi; exit $$status
+
+lint: install
+	$(BIN)/ruff check eclaire_search ingest tests bench
+	$(BIN)/mypy
+
+stop:
+	$(BIN)/python -m eclaire_search.localnode stop --name run
+	$(BIN)/python -m eclaire_search.localnode stop --name test
+
+clean: stop
+	rm -rf $(VENV) var

@@ -1,0 +1,80 @@
+"""One ingest run: read → map → load, with its dead letters, summary and run record.
+
+Used by the CLI, the nightly scheduler and the tests, so all three run the same code.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+
+from eclaire_search.settings import Settings
+from ingest.deadletter import DeadLetterWriter
+from ingest.loader import LoadSummary, Loader, create_sync_client
+from ingest.mapping_run import RunSummary, map_exports
+
+Mode = Literal["full", "incremental"]
+
+
+@dataclass
+class IngestResult:
+    mapping: RunSummary
+    load: LoadSummary
+    seconds: float
+    dead_letter_file: Path
+    started: str
+
+    @property
+    def ok(self) -> bool:
+        return self.load.swapped or self.load.failed == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "started": self.started,
+            "seconds": round(self.seconds, 2),
+            "mapping": self.mapping.to_dict(),
+            "load": self.load.to_dict(),
+            "dead_letter_file": str(self.dead_letter_file),
+        }
+
+
+def run_ingest(paths: Iterable[Path], settings: Settings, mode: Mode = "full") -> IngestResult:
+    """Map the export files and load them; every bad record ends in the run's dead letters."""
+    started = datetime.now(UTC)
+    stamp = started.strftime("%Y%m%dT%H%M%S")
+    run_dir = settings.data_dir / "runs" / stamp
+    run_dir.mkdir(parents=True, exist_ok=True)
+    tick = time.perf_counter()
+    mapping = RunSummary()
+    client = create_sync_client(settings)
+    try:
+        with DeadLetterWriter(run_dir / "dead-letters.ndjson") as dead:
+            outcomes = map_exports(list(paths), settings, dead_letters=dead, summary=mapping)
+            loader = Loader(client, settings, dead)
+            if mode == "full":
+                load = loader.full_load(outcomes)
+            else:
+                load = loader.incremental(outcomes, complete=lambda: all(
+                    f.complete for f in mapping.files.values()))
+    finally:
+        client.close()
+    result = IngestResult(mapping, load, time.perf_counter() - tick, run_dir / "dead-letters.ndjson",
+                          started.isoformat(timespec="seconds"))
+    (run_dir / "summary.json").write_bytes(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2))
+    record_run(settings, result)
+    return result
+
+
+def record_run(settings: Settings, result: IngestResult) -> None:
+    """Append the run to runs.ndjson: /api/version reads the last successful one."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    line = {"started": result.started, "index": result.load.index, "ok": result.ok,
+            "studies": result.mapping.mapped, "seconds": round(result.seconds, 2)}
+    with open(settings.data_dir / "runs.ndjson", "ab") as handle:
+        handle.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))

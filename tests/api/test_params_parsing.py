@@ -1,0 +1,97 @@
+"""Parsing the query string: FHIR rules, and no input gives anything but a FHIRError."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eclaire_search.errors import FHIRError, InvalidSearch, NotAcceptable
+from eclaire_search.paging import Cursor, CursorCodec
+from eclaire_search.params import parse_search
+
+
+def test_empty_values_are_ignored_and_unknown_parameters_warned() -> None:
+    request = parse_search([("status", ""), ("colour", "blue")])
+    assert request.criteria == ()
+    assert [w.expression for w in request.warnings] == ["colour"]
+    assert request.used == ()
+
+
+def test_unknown_parameter_is_an_error_under_strict_handling() -> None:
+    with pytest.raises(InvalidSearch) as error:
+        parse_search([("colour", "blue")], strict=True)
+    assert error.value.parameter == "colour"
+
+
+def test_count_capped_with_a_warning() -> None:
+    request = parse_search([("_count", "5000")], max_count=1000)
+    assert request.count == 1000
+    assert request.warnings[0].expression == "_count"
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ([("_count", "-1")], "_count"),
+        ([("_count", "ten")], "_count"),
+        ([("_lastUpdated", "2024-13-01")], "_lastUpdated"),
+        ([("_lastUpdated", "xx2024")], "_lastUpdated"),
+        ([("_lastUpdated", "30/06/2022")], "_lastUpdated"),
+        ([("status", "bogus")], "status"),
+        ([("status:exact", "active")], "status"),
+        ([("_sort", "colour")], "_sort"),
+        ([("_sort", "_score")], "_sort"),
+        ([("_include", "ResearchStudy:foo")], "_include"),
+        ([("_summary", "maybe")], "_summary"),
+        ([("_total", "lots")], "_total"),
+        ([("_elements", "a.b")], "_elements"),
+        ([("_format", "yaml")], "_format"),
+        ([("_count", "1"), ("_count", "2")], "_count"),
+    ],
+)
+def test_malformed_values_name_their_parameter(query: list[tuple[str, str]], parameter: str) -> None:
+    with pytest.raises(InvalidSearch) as error:
+        parse_search(query)
+    assert error.value.parameter == parameter
+
+
+def test_xml_is_not_acceptable() -> None:
+    with pytest.raises(NotAcceptable):
+        parse_search([("_format", "xml")])
+
+
+def test_include_star_and_comma_lists() -> None:
+    assert parse_search([("_include", "*")]).includes >= {"*", "ResearchStudy:site"}
+    request = parse_search([("_include", "ResearchStudy:site,ResearchStudy:sponsor")])
+    assert request.includes == {"ResearchStudy:site", "ResearchStudy:sponsor"}
+
+
+def test_cursor_is_signed_and_bound_to_its_search() -> None:
+    codec = CursorCodec(b"k" * 32)
+    used = (("status", "active"),)
+    text = codec.encode(Cursor([1, "a"], "pit", backwards=False, page=1), used)
+    assert codec.decode(text, used) == Cursor([1, "a"], "pit", backwards=False, page=1)
+    for forged in (text[:-1] + ("0" if text[-1] != "0" else "1"), "garbage", "a.b", ""):
+        with pytest.raises(InvalidSearch):
+            codec.decode(forged, used)
+    with pytest.raises(InvalidSearch):
+        codec.decode(text, (("status", "completed"),))
+    with pytest.raises(InvalidSearch):
+        CursorCodec(b"other" * 8).decode(text, used)
+
+
+NAMES = st.sampled_from(
+    ["_id", "id", "identifier", "status", "status:not", "_lastUpdated", "_text", "_content",
+     "_count", "_sort", "_include", "_summary", "_elements", "_total", "_format", "_pretty",
+     "_cursor", "x", "status:bad", ""]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(NAMES, st.text(max_size=40)), max_size=6))
+def test_no_query_string_raises_anything_but_a_fhir_error(items: list[tuple[str, str]]) -> None:
+    try:
+        parse_search(items)
+    except FHIRError as error:
+        assert 400 <= error.status_code < 500
