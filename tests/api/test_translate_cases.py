@@ -126,7 +126,7 @@ def test_sort_paging_and_source() -> None:
     ]
     assert sorted_body["size"] == 5
     assert sorted_body["track_total_hits"] is False
-    assert sorted_body["_source"] == ["resource", "locations", "group", "organizations"]
+    assert sorted_body["_source"] == ["resource", "group", "locations", "organizations"]
     assert body([("_text", "x")])["sort"][0] == {"_score": {"order": "desc"}}
     assert body([("_sort", "_id")])["sort"] == [{"id": {"order": "asc", "missing": "_last"}}]
 
