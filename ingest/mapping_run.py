@@ -21,9 +21,9 @@ import orjson
 from eclaire_search.settings import Settings
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, Unpublished, to_fhir
-from ingest.mapping.text import warning_kind
 from ingest.mapping.validation import validate
 from ingest.sources import ReadError, detect_source, read_export
+from ingest.sources.text import warning_kind
 from ingest.translation import IDENTITY, Translator
 
 SAMPLE_EVERY: Final = 50

@@ -14,7 +14,7 @@ from typing import Any, Final
 import pycountry
 
 from eclaire_search import ig_constants as ig
-from ingest.mapping.text import fold, split_items, warn
+from ingest.sources.text import fold, split_items, warn
 
 GENDER_SYSTEM: Final = "http://hl7.org/fhir/administrative-gender"
 COUNTRY_SYSTEM: Final = "urn:iso:std:iso:3166"

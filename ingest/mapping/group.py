@@ -19,8 +19,8 @@ from ingest.mapping.codes import (
     population_codings,
 )
 from ingest.mapping.narrative import generated_narrative
-from ingest.mapping.text import clean, fold, warn
 from ingest.sources.fields import StudyFields
+from ingest.sources.text import clean, fold, warn
 
 GROUP_SUFFIX: Final = "-enrollment-group"
 _CS_KIND: Final = "eclaire-group-characteristic-kind-code-system"

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from eclaire_search import ig_constants as ig
 from ingest.mapping.narrative import generated_narrative
-from ingest.mapping.text import clean, warn
+from ingest.sources.text import clean, warn
 
 SITE_SUFFIX: Final = "-site"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.mapping.codes import MEDDRA_SYSTEM
-from ingest.mapping.text import warn
+from ingest.sources.text import warn
 
 SAMPLE_TABLE = Path(__file__).resolve().parents[1] / "data" / "meddra_llt_sample.txt"
 _CODE = re.compile(r"\d{6,10}")

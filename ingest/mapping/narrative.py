@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ingest.mapping.text import clean, xml_escape
 from ingest.sources.fields import StudyFields
+from ingest.sources.text import clean, xml_escape
 
 XHTML_OPEN = '<div xmlns="http://www.w3.org/1999/xhtml">'
 HEADING = "Données reçues avant modélisation FHIR"

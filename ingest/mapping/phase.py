@@ -13,8 +13,8 @@ from typing import Any, Final
 
 from eclaire_search import ig_constants as ig
 from ingest.mapping.codes import eclaire_coding
-from ingest.mapping.text import fold, warn
 from ingest.sources.fields import StudyFields
+from ingest.sources.text import fold, warn
 
 HL7_PHASE_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/research-study-phase"
 _CS_SOURCE: Final = "eclaire-study-phase-source-code-system"

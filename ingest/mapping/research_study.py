@@ -24,8 +24,8 @@ from ingest.mapping.dates import parse_date
 from ingest.mapping.group import group_id
 from ingest.mapping.meddra import MeddraTable, meddra_conditions
 from ingest.mapping.organization import party_address, sponsor_id
-from ingest.mapping.text import clean, warn
 from ingest.sources.fields import Party, StudyFields
+from ingest.sources.text import clean, warn
 
 # Secondary identifier systems, as the technical document lists them (§2.4.5).
 _SECONDARY_IDS: Final = (

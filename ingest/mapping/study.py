@@ -22,10 +22,10 @@ from ingest.mapping.narrative import source_narrative
 from ingest.mapping.organization import build_sponsor
 from ingest.mapping.phase import phase_concept, source_phase_code
 from ingest.mapping.research_study import build_research_study
-from ingest.mapping.text import clean, warn
 from ingest.sources import extract
 from ingest.sources.fields import StudyFields
 from ingest.sources.records import ID_FIELD, SOURCE_BY_REGULATION, Source, regulation_code
+from ingest.sources.text import clean, warn
 from ingest.translation import IdentityTranslator, Translator
 
 _FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")

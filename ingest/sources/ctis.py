@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ingest.mapping.text import clean, fold, warn
 from ingest.sources.fields import Party, StudyFields, common_fields
 from ingest.sources.records import primary_id
+from ingest.sources.text import clean, fold, warn
 
 # intervention_faible → the text matched against the precision displays (rule 5). "Oui"/"Non"
 # are accepted too: the reference crashed on them (§4).

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.mapping.text import clean
 from ingest.sources.records import Source
+from ingest.sources.text import clean
 
 
 @dataclass(frozen=True, slots=True)

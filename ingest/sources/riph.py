@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ingest.mapping.text import clean
 from ingest.sources.fields import Party, StudyFields, common_fields
 from ingest.sources.records import Source, primary_id, regulation_code
+from ingest.sources.text import clean
 
 
 def extract(record: Mapping[str, Any], source: Source, warnings: list[str]) -> StudyFields:

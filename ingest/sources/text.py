@@ -1,4 +1,4 @@
-"""Text hygiene for source strings: the documented quirks handled in one place.
+"""Text hygiene for source strings: the documented quirks handled in one place (read side).
 
 SI-RIPH2G strings carry HTML entities (sometimes encoded twice), a ``Données non disponible``
 placeholder meaning null, stray control characters and numbers where strings are expected.
