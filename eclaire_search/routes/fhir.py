@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,7 +21,7 @@ from eclaire_search.state import AppState
 READ_ONLY_TYPES = ("Group", "Location", "Organization")
 SITE_ID = re.compile(r"^(?P<study>.+)-(?P<index>\d+)-site$")
 FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
-STARTED = datetime.now(ZoneInfo("UTC")).isoformat(timespec="seconds")
+STARTED = datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def state(request: Request) -> AppState:
@@ -122,7 +121,7 @@ async def read(request: Request) -> Response:
         headers["ETag"] = etag
     if meta.get("lastUpdated"):
         last_modified = datetime.fromisoformat(meta["lastUpdated"].replace("Z", "+00:00"))
-        headers["Last-Modified"] = format_datetime(last_modified.astimezone(ZoneInfo("UTC")), usegmt=True)
+        headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
     if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
     return FHIRResponse(resource, headers=headers, pretty=pretty(request))
