@@ -1,9 +1,11 @@
 """Investigator sites → Location ``{id}-{i}-site`` (rule 15, R7, R11).
 
-``i`` is the index in the source array, so a site keeps its id when a placeholder before it
-is skipped. A site without ``organisme`` is skipped: silently when it is the common all-null
-placeholder, with a warning when it carried other data. Null address parts are left out
-(the reference wrote ``null`` into ``address.line``, §4). Addresses are French (R7).
+``i`` counts the sites actually emitted, from 0, as the technical document describes it
+("commençant à 0 et incrémenté pour chaque site"); the reference kept the source array's
+index, leaving gaps where placeholders were skipped (§4). A site without ``organisme`` is
+skipped: silently when it is the common all-null placeholder, with a warning when it carried
+other data. Null address parts are left out (the reference wrote ``null`` into
+``address.line``, §4). Addresses are French (R7).
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def build_locations(
     if not isinstance(sites, list):
         warn(warnings, "sites", f"sites_investigateurs is not an array ({type(sites).__name__})")
         return []
-    locations = []
+    locations: list[dict[str, Any]] = []
     for index, site in enumerate(sites):
         if not isinstance(site, dict):
             warn(warnings, "sites", f"site #{index} is not an object")
@@ -99,5 +101,5 @@ def build_locations(
             if any(clean(v) for k, v in site.items() if k != "organisme"):
                 warn(warnings, "sites", f"site #{index} without organisme skipped")
             continue
-        locations.append(_location(study_id, index, name, site, last_updated))
+        locations.append(_location(study_id, len(locations), name, site, last_updated))
     return locations

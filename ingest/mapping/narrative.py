@@ -44,9 +44,13 @@ def _objects(value: Any, keys: Sequence[tuple[str, str]]) -> list[str]:
     lines = []
     for item in value:
         if isinstance(item, dict):
-            line = _joined((label, clean(item.get(key))) for key, label in keys)
-            if line:
-                lines.append(line)
+            parts = [
+                f"{label}: {text}"
+                for key, label in keys
+                if (raw := item.get(key)) is not None and (text := clean(raw)) is not None
+            ]
+            if parts:
+                lines.append(" - ".join(parts))
     return lines
 
 

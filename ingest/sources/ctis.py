@@ -23,7 +23,8 @@ def extract(record: Mapping[str, Any], warnings: list[str]) -> StudyFields:
     """The CTIS view of ``record``: sponsor from ``organisme_*`` and ``contact_*``."""
 
     def text(key: str) -> str | None:
-        return clean(record.get(key), warnings, key)
+        value = record.get(key)
+        return None if value is None else clean(value, warnings, key)
 
     low = text("intervention_faible")
     precision = None

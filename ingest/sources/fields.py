@@ -88,7 +88,8 @@ def common_fields(record: Mapping[str, Any], warnings: list[str]) -> dict[str, A
     """Fields named the same in all three exports (§2.1), cleaned."""
 
     def text(key: str) -> str | None:
-        return clean(record.get(key), warnings, key)
+        value = record.get(key)
+        return None if value is None else clean(value, warnings, key)
 
     return {
         "etat": text("etat"),

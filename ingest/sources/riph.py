@@ -19,7 +19,8 @@ def extract(record: Mapping[str, Any], source: Source, warnings: list[str]) -> S
     """The RIPH view of ``record`` (``source`` is ``dm`` or ``jarde``)."""
 
     def text(key: str) -> str | None:
-        return clean(record.get(key), warnings, key)
+        value = record.get(key)
+        return None if value is None else clean(value, warnings, key)
 
     precision = text("qualification_recherche" if source == "jarde" else "qualification")
     return StudyFields(

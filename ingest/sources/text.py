@@ -83,7 +83,9 @@ def fold(text: str) -> str:
 
 def xml_escape(text: str) -> str:
     """Escape for XHTML element content (the reference escaped nothing)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 def warn(warnings: list[str], kind: str, message: str) -> None:

@@ -59,7 +59,7 @@ def test_location_full() -> None:
     assert loc["text"]["status"] == "generated"
 
 
-def test_site_indexes_follow_the_source_array() -> None:
+def test_site_indexes_count_emitted_sites_without_gaps() -> None:
     sites: list[Any] = [
         {"organisme": None, "adresse": None, "ville": None},  # all-null placeholder
         {"organisme": "Site B", "ville": "Lyon"},
@@ -69,12 +69,12 @@ def test_site_indexes_follow_the_source_array() -> None:
     ]
     mapped = study(dm(sites_investigateurs=sites))
     assert [loc["id"] for loc in mapped.locations] == [
+        "2023-A90001-12-0-site",
         "2023-A90001-12-1-site",
-        "2023-A90001-12-4-site",
     ]
     assert mapped.research_study["site"] == [
+        {"reference": "Location/2023-A90001-12-0-site", "type": "Location"},
         {"reference": "Location/2023-A90001-12-1-site", "type": "Location"},
-        {"reference": "Location/2023-A90001-12-4-site", "type": "Location"},
     ]
     assert sum(w.startswith("sites:") for w in mapped.warnings) == 2
 

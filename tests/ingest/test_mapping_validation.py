@@ -108,7 +108,7 @@ def test_validation_rejects_invalid_resources() -> None:
 
 
 # --- property: any record → RecordRejected or valid resources ---------------------------------
-TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 JUNK = st.one_of(
     st.none(),
     TEXT,
@@ -136,7 +136,7 @@ BASES = [full(CTIS_EXAMPLE), full(DM_EXAMPLE), full(JARDE_EXAMPLE)]
 
 @st.composite
 def records(draw: st.DrawFn) -> dict[str, Any]:
-    record = copy.deepcopy(draw(st.sampled_from(BASES)))
+    record: dict[str, Any] = copy.deepcopy(draw(st.sampled_from(BASES)))
     keys = draw(st.lists(st.sampled_from(sorted(record)), max_size=8, unique=True))
     for key in keys:
         if draw(st.booleans()) and key not in ("reglementation_code",):
