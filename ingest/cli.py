@@ -103,3 +103,28 @@ def serve(
     settings = get_settings()
     uvicorn.run("eclaire_search.app:create_app", factory=True, host=host or settings.host,
                 port=port or settings.port, workers=workers, log_level="info")
+
+
+@app.command("schedule")
+def schedule(
+    files: list[str] = typer.Argument(..., help="Export files re-read at each run."),  # noqa: B008
+) -> None:
+    """Run the incremental update on ECLAIRE_SCHEDULE_CRON (default 04:00, ECLAIRE_TIMEZONE).
+
+    Holds an OpenSearch lease per run, so several schedulers never run the job at once.
+    """
+    import logging
+    from datetime import datetime
+    from pathlib import Path
+
+    from eclaire_search.settings import get_settings
+    from ingest.scheduler import build_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (settings.data_dir / "scheduler.alive").touch()
+    scheduler = build_scheduler([Path(f) for f in files], settings)
+    trigger = scheduler.get_jobs()[0].trigger
+    typer.echo(f"next run: {trigger.get_next_fire_time(None, datetime.now(trigger.timezone))}")
+    scheduler.start()

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eclaire_search.settings import Settings
+from ingest.pipeline import IngestResult
+
 ETATS = [  # (source etat, FHIR status) cycled over the records
     ("EN_COURS", "active"),
     ("A_DEMARRER", "approved"),
@@ -154,3 +157,12 @@ def write_exports(directory: Path) -> list[Expected]:
         path = directory / f"export_eclaire_{name}.json"
         path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     return expected
+
+
+class Loaded:
+    def __init__(self, settings: Settings, expected: list[Expected], result: IngestResult,
+                 exports: list[Path]) -> None:
+        self.settings = settings
+        self.expected = expected
+        self.result = result
+        self.exports = exports

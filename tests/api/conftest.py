@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
-from studies_fixture import Expected, write_exports
+from studies_fixture import Loaded, write_exports
 
 from eclaire_search.app import create_app
 from eclaire_search.settings import Settings
 from ingest.loader import create_sync_client
-from ingest.pipeline import IngestResult, run_ingest
-
-
-class Loaded:
-    def __init__(self, settings: Settings, expected: list[Expected], result: IngestResult,
-                 exports: list[Path]) -> None:
-        self.settings = settings
-        self.expected = expected
-        self.result = result
-        self.exports = exports
+from ingest.pipeline import run_ingest
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
-from conftest import Loaded
 from starlette.testclient import TestClient
+from studies_fixture import Loaded
 
 from eclaire_search.app import create_app
 from eclaire_search.searchparams import SEARCH_PARAMS
