@@ -27,9 +27,11 @@ async def fhir_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, FHIRError):
         return FHIRResponse(exc.outcome(), status_code=exc.status_code, headers=exc.headers)
     if isinstance(exc, HTTPException):
-        code = HTTP_ISSUE_CODES.get(exc.status_code, "invalid" if exc.status_code < 500 else "exception")
+        code = HTTP_ISSUE_CODES.get(
+            exc.status_code, "invalid" if exc.status_code < 500 else "exception"
+        )
         outcome = operation_outcome([Issue("error", code, str(exc.detail))])
-        return FHIRResponse(outcome, status_code=exc.status_code, headers=exc.headers)
+        return FHIRResponse(outcome, status_code=exc.status_code, headers=dict(exc.headers or {}))
     logger.exception("unexpected error on %s %s", request.method, request.url.path)
     outcome = operation_outcome([Issue("fatal", "exception", "Internal error; it has been logged")])
     return FHIRResponse(outcome, status_code=500)
@@ -69,6 +71,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Mount("/R4", routes=fhir.routes),
             Mount("/api", routes=api.routes),
         ],
-        exception_handlers={Exception: fhir_error, FHIRError: fhir_error, HTTPException: fhir_error},
+        exception_handlers={
+            Exception: fhir_error,
+            FHIRError: fhir_error,
+            HTTPException: fhir_error,
+        },
         lifespan=lifespan,
     )

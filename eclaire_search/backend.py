@@ -58,10 +58,14 @@ class Backend:
         try:
             return await method(**kwargs)
         except (os_errors.ConnectionError, os_errors.ConnectionTimeout) as exc:
-            raise BackendUnavailable(f"The search engine is unreachable: {exc.__class__.__name__}") from None
+            raise BackendUnavailable(
+                f"The search engine is unreachable: {exc.__class__.__name__}"
+            ) from None
         except os_errors.NotFoundError as exc:
             if "search_context_missing" in str(exc) or "No search context" in str(exc):
-                raise CursorExpired("This paging cursor has expired; start the search again") from None
+                raise CursorExpired(
+                    "This paging cursor has expired; start the search again"
+                ) from None
             if "index_not_found" in str(exc):
                 raise BackendUnavailable("The study index is not loaded yet") from None
             raise
@@ -92,7 +96,10 @@ class Backend:
         """The stored parts of one study document, or None when there is no such study."""
         try:
             response = await self._call(
-                self.client.get, index=self.alias, id=doc_id, params={"_source_includes": ",".join(fields)}
+                self.client.get,
+                index=self.alias,
+                id=doc_id,
+                params={"_source_includes": ",".join(fields)},
             )
         except os_errors.NotFoundError:
             return None

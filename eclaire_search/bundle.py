@@ -20,10 +20,29 @@ SUBSETTED = {
 # ResearchStudy elements flagged isSummary in FHIR R4, plus the mandatory status.
 SUMMARY_ELEMENTS = frozenset(
     {
-        "resourceType", "id", "meta", "implicitRules", "identifier", "title", "protocol",
-        "partOf", "status", "primaryPurposeType", "phase", "category", "focus", "condition",
-        "contact", "keyword", "location", "enrollment", "period", "sponsor",
-        "principalInvestigator", "site", "reasonStopped",
+        "resourceType",
+        "id",
+        "meta",
+        "implicitRules",
+        "identifier",
+        "title",
+        "protocol",
+        "partOf",
+        "status",
+        "primaryPurposeType",
+        "phase",
+        "category",
+        "focus",
+        "condition",
+        "contact",
+        "keyword",
+        "location",
+        "enrollment",
+        "period",
+        "sponsor",
+        "principalInvestigator",
+        "site",
+        "reasonStopped",
     }
 )
 ALWAYS_KEPT = frozenset({"resourceType", "id", "meta", "status"})
@@ -50,8 +69,9 @@ def subset(resource: dict[str, Any], request: SearchRequest) -> dict[str, Any]:
     return resource
 
 
-def included_resources(source: dict[str, Any], request: SearchRequest,
-                       assigners: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def included_resources(
+    source: dict[str, Any], request: SearchRequest, assigners: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     if "ResearchStudy:site" in request.includes:
         found.extend(source.get("locations") or [])
@@ -106,16 +126,20 @@ def searchset(
         if key in seen:
             continue
         seen.add(key)
-        entries.append({
-            "fullUrl": f"{base_url}/{key[0]}/{key[1]}",
-            "resource": resource,
-            "search": {"mode": "include"},
-        })
+        entries.append(
+            {
+                "fullUrl": f"{base_url}/{key[0]}/{key[1]}",
+                "resource": resource,
+                "search": {"mode": "include"},
+            }
+        )
     if request.warnings:
-        entries.append({
-            "resource": operation_outcome(list(request.warnings)),
-            "search": {"mode": "outcome"},
-        })
+        entries.append(
+            {
+                "resource": operation_outcome(list(request.warnings)),
+                "search": {"mode": "outcome"},
+            }
+        )
     bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset"}
     if total is not None:
         bundle["total"] = total

@@ -92,9 +92,17 @@ def log(message: str) -> None:
 def _mvn_copy(artifact: str, dest: Path) -> None:
     """Fetch one artifact through Maven (the machine's own client and its local repository)."""
     subprocess.run(
-        ["mvn", "-q", "-B", "dependency:copy", f"-Dartifact={artifact}",
-         f"-DoutputDirectory={dest}", "-Dmdep.overWriteReleases=false"],
-        check=True, stdout=subprocess.DEVNULL,
+        [
+            "mvn",
+            "-q",
+            "-B",
+            "dependency:copy",
+            f"-Dartifact={artifact}",
+            f"-DoutputDirectory={dest}",
+            "-Dmdep.overWriteReleases=false",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
 
 
@@ -160,8 +168,14 @@ def _as_service_user() -> list[str]:
     exists = subprocess.run(["id", "-u", SERVICE_USER], capture_output=True).returncode == 0
     if not exists:
         subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-             SERVICE_USER],
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                SERVICE_USER,
+            ],
             check=True,
         )
     return ["runuser", "-u", SERVICE_USER, "--"]
@@ -246,8 +260,16 @@ def start(node: Node) -> str:
     log(f"starting node {node.name!r} on {node.url} (heap {node.heap})")
     # The daemon keeps the streams it inherits: give it a file, never our (possibly piped) stdout.
     with open(node.home / "logs" / "startup.out", "ab") as out:
-        subprocess.run(command, check=True, env=env, cwd=str(home), stdout=out, stderr=out,
-                       stdin=subprocess.DEVNULL, start_new_session=True)
+        subprocess.run(
+            command,
+            check=True,
+            env=env,
+            cwd=str(home),
+            stdout=out,
+            stderr=out,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     wait_healthy(node.url, node=node)
     log(f"node {node.name!r} is up")
     return node.url

@@ -51,8 +51,9 @@ class CursorCodec:
         return f"{token}.{self._sign(payload)}"
 
     def decode(self, text: str, used: tuple[tuple[str, str], ...]) -> Cursor:
-        invalid = InvalidSearch("_cursor: not a cursor this server issued for this search",
-                                parameter="_cursor")
+        invalid = InvalidSearch(
+            "_cursor: not a cursor this server issued for this search", parameter="_cursor"
+        )
         token, _, signature = text.partition(".")
         try:
             payload = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))

@@ -123,10 +123,20 @@ def parse_date(raw: str, param_name: str, tz: ZoneInfo, now: datetime) -> DateRa
         )
     g = match.groupdict()
     try:
-        zone = tz if g["tz"] is None else datetime.fromisoformat(f"2000-01-01T00:00{g['tz']}").tzinfo
+        zone = (
+            tz if g["tz"] is None else datetime.fromisoformat(f"2000-01-01T00:00{g['tz']}").tzinfo
+        )
         year, month, day = int(g["y"]), int(g["m"] or 1), int(g["d"] or 1)
-        start = datetime(year, month, day, int(g["H"] or 0), int(g["M"] or 0), int(g["S"] or 0),
-                         int((g["f"] or "0").ljust(6, "0")[:6]), tzinfo=zone)
+        start = datetime(
+            year,
+            month,
+            day,
+            int(g["H"] or 0),
+            int(g["M"] or 0),
+            int(g["S"] or 0),
+            int((g["f"] or "0").ljust(6, "0")[:6]),
+            tzinfo=zone,
+        )
     except ValueError as exc:
         raise InvalidSearch(f"{param_name}: {text!r}: {exc}", parameter=param_name) from None
     if g["m"] is None:
@@ -149,8 +159,9 @@ def parse_date(raw: str, param_name: str, tz: ZoneInfo, now: datetime) -> DateRa
 
 def parse_text(raw: str, param: SearchParam) -> str:
     if len(raw) > MAX_VALUE_LENGTH:
-        raise InvalidSearch(f"{param.name}: longer than {MAX_VALUE_LENGTH} characters",
-                            parameter=param.name)
+        raise InvalidSearch(
+            f"{param.name}: longer than {MAX_VALUE_LENGTH} characters", parameter=param.name
+        )
     return raw
 
 
@@ -159,8 +170,12 @@ def parse_count(raw: str, max_count: int) -> tuple[int, Issue | None]:
         raise InvalidSearch(f"_count: {raw!r} is not a non-negative integer", parameter="_count")
     count = int(raw)
     if count > max_count:
-        return max_count, Issue("warning", "processing",
-                                f"_count={count} is above the maximum; {max_count} used", "_count")
+        return max_count, Issue(
+            "warning",
+            "processing",
+            f"_count={count} is above the maximum; {max_count} used",
+            "_count",
+        )
     return count, None
 
 
@@ -179,7 +194,7 @@ def parse_sort(raw: str, has_text: bool) -> tuple[SortKey, ...]:
 
 
 def parse_include(raw: str) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for item in split_commas(raw):
         if item == "*":
             found.update(INCLUDES)
@@ -241,8 +256,9 @@ def parse_search(
     has_text = any(c.param.type is ParamType.TEXT for c in criteria)
     summary = options.get("_summary")
     if summary is not None and summary not in SUMMARY_VALUES:
-        raise InvalidSearch(f"_summary must be one of {', '.join(SUMMARY_VALUES)}",
-                            parameter="_summary")
+        raise InvalidSearch(
+            f"_summary must be one of {', '.join(SUMMARY_VALUES)}", parameter="_summary"
+        )
     total = options.get("_total", "accurate")
     if total not in TOTAL_VALUES:
         raise InvalidSearch(f"_total must be one of {', '.join(TOTAL_VALUES)}", parameter="_total")
@@ -251,8 +267,9 @@ def parse_search(
         elements = tuple(e for e in split_commas(options["_elements"]) if e)
         bad = [e for e in elements if not ELEMENT_NAME.match(e)]
         if bad:
-            raise InvalidSearch(f"_elements: {bad[0]!r} is not an element name",
-                                parameter="_elements")
+            raise InvalidSearch(
+                f"_elements: {bad[0]!r} is not an element name", parameter="_elements"
+            )
     check_format(options.get("_format"))
     pretty = options.get("_pretty", "false")
     if pretty not in ("true", "false"):

@@ -13,8 +13,14 @@ FHIR_JSON = "application/fhir+json; charset=utf-8"
 class FHIRResponse(Response):
     media_type = FHIR_JSON
 
-    def __init__(self, content: Any, status_code: int = 200, *, pretty: bool = False,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        content: Any,
+        status_code: int = 200,
+        *,
+        pretty: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.pretty = pretty
         super().__init__(content, status_code=status_code, headers=headers)
 

@@ -47,8 +47,14 @@ async def search_studies(
     search_url = f"{base_url}/ResearchStudy"
     links = {"self": page_url(search_url, request.used, request.cursor)}
     if size == 0:
-        return searchset(base_url=base_url, request=request, hits=[], total=total,
-                         links=links, assigners=assigners)
+        return searchset(
+            base_url=base_url,
+            request=request,
+            hits=[],
+            total=total,
+            links=links,
+            assigners=assigners,
+        )
     page = cursor.page if cursor else 0
     links["first"] = page_url(search_url, request.used)
     has_next = bool(hits) and (backwards or more)
@@ -61,9 +67,12 @@ async def search_studies(
             links["previous"] = links["first"]
         else:
             before = Cursor(hits[0]["sort"], pit_id, backwards=True, page=page - 1)
-            links["previous"] = page_url(search_url, request.used, codec.encode(before, request.used))
+            links["previous"] = page_url(
+                search_url, request.used, codec.encode(before, request.used)
+            )
     if has_next:
         after = Cursor(hits[-1]["sort"], pit_id, backwards=False, page=page + 1)
         links["next"] = page_url(search_url, request.used, codec.encode(after, request.used))
-    return searchset(base_url=base_url, request=request, hits=hits, total=total,
-                     links=links, assigners=assigners)
+    return searchset(
+        base_url=base_url, request=request, hits=hits, total=total, links=links, assigners=assigners
+    )

@@ -24,7 +24,9 @@ class Settings(BaseSettings):
         "http://127.0.0.1:9200",
         description="Comma-separated OpenSearch node URLs.",
     )
-    opensearch_user: str | None = Field(None, description="Basic-auth user, if the cluster needs one.")
+    opensearch_user: str | None = Field(
+        None, description="Basic-auth user, if the cluster needs one."
+    )
     opensearch_password: str | None = Field(None, description="Basic-auth password.")
     opensearch_verify_certs: bool = Field(True, description="Verify TLS certificates (https URLs).")
     opensearch_ca_file: str | None = Field(None, description="CA bundle for TLS verification.")
@@ -51,7 +53,9 @@ class Settings(BaseSettings):
     )
 
     # --- Ingest ------------------------------------------------------------------------------
-    data_dir: Path = Field(PROJECT_ROOT / "var", description="Where runs, dead letters and locks go.")
+    data_dir: Path = Field(
+        PROJECT_ROOT / "var", description="Where runs, dead letters and locks go."
+    )
     validation: Literal["all", "sample", "none"] = Field(
         "all", description="fhir.resources validation of mapped resources during ingest."
     )

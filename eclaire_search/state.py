@@ -29,7 +29,9 @@ class AppState:
 
     @classmethod
     def create(cls, settings: Settings) -> AppState:
-        secret = settings.cursor_secret.encode() if settings.cursor_secret else secrets.token_bytes(32)
+        secret = (
+            settings.cursor_secret.encode() if settings.cursor_secret else secrets.token_bytes(32)
+        )
         return cls(
             settings=settings,
             backend=Backend(create_client(settings), settings.index_alias),

@@ -28,7 +28,9 @@ FILTERS: dict[str, dict[str, Any]] = {
     "RecherchesImpliquantPersonnesHumaines_(JARDE)": _term("category", "JARDE"),
     "Total_Etudes_à_démarrer": _term("status", "approved"),
     **{
-        f"Etudes_en_cours_{name}": {"bool": {"filter": [_term("category", code), _term("status", "active")]}}
+        f"Etudes_en_cours_{name}": {
+            "bool": {"filter": [_term("category", code), _term("status", "active")]}
+        }
         for name, code in _CATEGORY.items()
     },
     "Total_Etudes_en_cours": _term("status", "active"),

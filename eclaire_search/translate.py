@@ -77,7 +77,9 @@ def criterion_clause(criterion: Criterion) -> tuple[str, Body]:
     if param.type is ParamType.TOKEN:
         terms = token_terms(criterion)
         if criterion.modifier == "not":
-            return ("must_not", {"terms": {field: terms}}) if terms else ("filter", {"match_all": {}})
+            return (
+                ("must_not", {"terms": {field: terms}}) if terms else ("filter", {"match_all": {}})
+            )
         return "filter", ({"terms": {field: terms}} if terms else MATCH_NONE)
     if param.type is ParamType.DATE:
         clauses = [date_clause(field, v) for v in criterion.values if isinstance(v, DateRange)]
@@ -121,7 +123,9 @@ def sort_clause(keys: tuple[SortKey, ...], *, reverse: bool = False) -> list[Bod
         if key.field == "_score":
             clause.append({"_score": {"order": order}})
         else:
-            clause.append({key.field: {"order": order, "missing": "_first" if reverse else "_last"}})
+            clause.append(
+                {key.field: {"order": order, "missing": "_first" if reverse else "_last"}}
+            )
     return clause
 
 

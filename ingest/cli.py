@@ -82,7 +82,8 @@ def ingest_files(
         f"read {m.read} / indexed {load.indexed} (new {load.new}, updated {load.updated}, "
         f"unchanged {load.unchanged}) / deleted {load.deleted} / dead-lettered "
         f"{m.dead_lettered + load.failed} / warnings {sum(m.warnings.values())} / "
-        f"{result.seconds:.1f} s ({m.read / max(result.seconds, 1e-9):.0f} records/s) → {load.index}"
+        f"{result.seconds:.1f} s ({m.read / max(result.seconds, 1e-9):.0f} records/s) "
+        f"→ {load.index}"
     )
     console.print(f"dead letters: {result.dead_letter_file}")
     if m.dead_letter_rate > settings.max_dead_letter_rate or load.failed:

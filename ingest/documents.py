@@ -63,7 +63,11 @@ def _conditions(study: dict[str, Any]) -> tuple[list[str], list[str]]:
                 texts.append(coding["display"])
             if not coding.get("code"):
                 continue
-            systems = MEDDRA_SYSTEMS if coding.get("system") in MEDDRA_SYSTEMS else (coding.get("system"),)
+            systems = (
+                MEDDRA_SYSTEMS
+                if coding.get("system") in MEDDRA_SYSTEMS
+                else (coding.get("system"),)
+            )
             for system in systems:
                 codes += token_forms(system, coding["code"])
     return sorted(set(codes)), texts
@@ -71,7 +75,8 @@ def _conditions(study: dict[str, Any]) -> tuple[list[str], list[str]]:
 
 def _characteristics(group: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [
-        ch for ch in group.get("characteristic", [])
+        ch
+        for ch in group.get("characteristic", [])
         if any(c.get("code") == kind for c in ch.get("code", {}).get("coding", []))
     ]
 
@@ -134,12 +139,16 @@ def _text_parts(study: dict[str, Any]) -> tuple[list[str], list[str]]:
     return labels, [d for d in description if d]
 
 
-def to_document(study: MappedStudy, *, version_id: int, last_updated: str,
-                digest: str | None = None) -> dict[str, Any]:
+def to_document(
+    study: MappedStudy, *, version_id: int, last_updated: str, digest: str | None = None
+) -> dict[str, Any]:
     """The indexed document; ``meta.versionId``/``lastUpdated`` are the indexer's (R12)."""
     resource = dict(study.research_study)
-    resource["meta"] = {**resource.get("meta", {}), "versionId": str(version_id),
-                        "lastUpdated": last_updated}
+    resource["meta"] = {
+        **resource.get("meta", {}),
+        "versionId": str(version_id),
+        "lastUpdated": last_updated,
+    }
     condition_codes, condition_texts = _conditions(resource)
     recruitment_status, recruitment_period = _recruitment(resource)
     labels, description = _text_parts(resource)

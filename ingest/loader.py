@@ -53,10 +53,19 @@ class LoadSummary:
 
 
 def create_sync_client(settings: Settings, timeout: float = 60.0) -> OpenSearch:
-    auth = (settings.opensearch_user, settings.opensearch_password or "") if settings.opensearch_user else None
+    auth = (
+        (settings.opensearch_user, settings.opensearch_password or "")
+        if settings.opensearch_user
+        else None
+    )
     return OpenSearch(
-        hosts=settings.opensearch_hosts, http_auth=auth, verify_certs=settings.opensearch_verify_certs,
-        ca_certs=settings.opensearch_ca_file, timeout=timeout, max_retries=3, retry_on_timeout=True,
+        hosts=settings.opensearch_hosts,
+        http_auth=auth,
+        verify_certs=settings.opensearch_verify_certs,
+        ca_certs=settings.opensearch_ca_file,
+        timeout=timeout,
+        max_retries=3,
+        retry_on_timeout=True,
     )
 
 
@@ -80,29 +89,40 @@ def indexed_state(client: OpenSearch, alias: str) -> dict[str, Indexed]:
     if not alias_indices(client, alias):
         return {}
     state = {}
-    for hit in helpers.scan(client, index=alias, _source=STATE_FIELDS, size=5000,
-                            query={"query": {"match_all": {}}}):
+    for hit in helpers.scan(
+        client, index=alias, _source=STATE_FIELDS, size=5000, query={"query": {"match_all": {}}}
+    ):
         s = hit["_source"]
         state[hit["_id"]] = Indexed(s["content_hash"], int(s["version_id"]), s["last_updated"])
     return state
 
 
-def versioned(study: MappedStudy, previous: Indexed | None, run_time: str) -> tuple[str, dict[str, Any] | None]:
+def versioned(
+    study: MappedStudy, previous: Indexed | None, run_time: str
+) -> tuple[str, dict[str, Any] | None]:
     """('new'|'updated'|'unchanged', document or None when unchanged)."""
     digest = content_hash(study)
     if previous is None:
-        return "new", to_document(study, version_id=1, last_updated=study.document_date, digest=digest)
+        return "new", to_document(
+            study, version_id=1, last_updated=study.document_date, digest=digest
+        )
     if previous.content_hash == digest:
         return "unchanged", None
     newer = study.document_date > previous.last_updated
     last_updated = study.document_date if newer else run_time
-    return "updated", to_document(study, version_id=previous.version_id + 1,
-                                  last_updated=last_updated, digest=digest)
+    return "updated", to_document(
+        study, version_id=previous.version_id + 1, last_updated=last_updated, digest=digest
+    )
 
 
 class Loader:
-    def __init__(self, client: OpenSearch, settings: Settings, dead_letters: DeadLetterSink,
-                 chunk_size: int = 500) -> None:
+    def __init__(
+        self,
+        client: OpenSearch,
+        settings: Settings,
+        dead_letters: DeadLetterSink,
+        chunk_size: int = 500,
+    ) -> None:
         self.client = client
         self.settings = settings
         self.alias = settings.index_alias
@@ -112,8 +132,14 @@ class Loader:
     def _bulk(self, actions: Iterable[dict[str, Any]], summary: LoadSummary) -> None:
         """Send in chunks, read every item: 429s are retried with backoff, others dead-lettered."""
         for ok, item in helpers.streaming_bulk(
-            self.client, actions, chunk_size=self.chunk_size, max_retries=5,
-            initial_backoff=1, max_backoff=30, raise_on_error=False, raise_on_exception=False,
+            self.client,
+            actions,
+            chunk_size=self.chunk_size,
+            max_retries=5,
+            initial_backoff=1,
+            max_backoff=30,
+            raise_on_error=False,
+            raise_on_exception=False,
         ):
             op, result = next(iter(item.items()))
             if ok:
@@ -122,14 +148,27 @@ class Loader:
             if op == "delete" and result.get("status") == 404:
                 continue
             summary.failed += 1
-            self.dead_letters.write(DeadLetter(
-                "opensearch-bulk", None, result.get("_id"), "bulk-failure",
-                f"{op} failed ({result.get('status')}): {result.get('error')}",
-            ))
+            self.dead_letters.write(
+                DeadLetter(
+                    "opensearch-bulk",
+                    None,
+                    result.get("_id"),
+                    "bulk-failure",
+                    f"{op} failed ({result.get('status')}): {result.get('error')}",
+                )
+            )
 
-    def _actions(self, outcomes: Iterable[MappedStudy | Unpublished], index: str,
-                 previous: dict[str, Indexed], summary: LoadSummary, *, full: bool,
-                 seen: set[str], unpublished: set[str]) -> Iterator[dict[str, Any]]:
+    def _actions(
+        self,
+        outcomes: Iterable[MappedStudy | Unpublished],
+        index: str,
+        previous: dict[str, Indexed],
+        summary: LoadSummary,
+        *,
+        full: bool,
+        seen: set[str],
+        unpublished: set[str],
+    ) -> Iterator[dict[str, Any]]:
         """Bulk actions; ``seen`` collects published ids, ``unpublished`` the others."""
         run_time = now_instant()
         for outcome in outcomes:
@@ -146,8 +185,12 @@ class Loader:
                 if not full:
                     continue
                 prior = previous[outcome.id]
-                document = to_document(outcome, version_id=prior.version_id,
-                                       last_updated=prior.last_updated, digest=prior.content_hash)
+                document = to_document(
+                    outcome,
+                    version_id=prior.version_id,
+                    last_updated=prior.last_updated,
+                    digest=prior.content_hash,
+                )
             else:
                 setattr(summary, kind, getattr(summary, kind) + 1)
             yield {"_op_type": "index", "_index": index, "_id": outcome.id, "_source": document}
@@ -159,20 +202,28 @@ class Loader:
         index = f"{self.alias}-{datetime.now(UTC).strftime('%Y%m%dt%H%M%S%f')}"
         summary.index = index
         body = index_body()
-        restored = {key: body["settings"]["index"].get(key, default)
-                    for key, default in (("refresh_interval", "1s"), ("number_of_replicas", 0))}
+        restored = {
+            key: body["settings"]["index"].get(key, default)
+            for key, default in (("refresh_interval", "1s"), ("number_of_replicas", 0))
+        }
         body["settings"]["index"].update({"refresh_interval": "-1", "number_of_replicas": 0})
         self.client.indices.create(index=index, body=body)
         seen: set[str] = set()
-        self._bulk(self._actions(outcomes, index, previous, summary, full=True, seen=seen,
-                                 unpublished=set()), summary)
+        self._bulk(
+            self._actions(
+                outcomes, index, previous, summary, full=True, seen=seen, unpublished=set()
+            ),
+            summary,
+        )
         self.client.indices.put_settings(index=index, body={"index": restored})
         self.client.indices.refresh(index=index)
         summary.deleted = len(set(previous) - seen)
         count = int(self.client.count(index=index)["count"])
         if count != summary.indexed:
-            raise RuntimeError(f"index {index} holds {count} documents, {summary.indexed} were sent; "
-                               "alias left where it was")
+            raise RuntimeError(
+                f"index {index} holds {count} documents, {summary.indexed} were sent; "
+                "alias left where it was"
+            )
         self.swap(index, summary)
         return summary
 
@@ -183,12 +234,15 @@ class Loader:
         self.client.indices.update_aliases(body={"actions": actions})
         summary.swapped = True
         versions = sorted(self.client.indices.get(index=f"{self.alias}-*"), reverse=True)
-        for stale in [i for i in versions if i != index][self.settings.keep_indices:]:
+        for stale in [i for i in versions if i != index][self.settings.keep_indices :]:
             self.client.indices.delete(index=stale)
             summary.removed_indices.append(stale)
 
-    def incremental(self, outcomes: Iterable[MappedStudy | Unpublished],
-                    complete: Callable[[], bool] = lambda: True) -> LoadSummary:
+    def incremental(
+        self,
+        outcomes: Iterable[MappedStudy | Unpublished],
+        complete: Callable[[], bool] = lambda: True,
+    ) -> LoadSummary:
         """Upsert changed and new studies in the live index; delete unpublished ones, and the
         vanished ones only when ``complete()`` says every export was read to its end (a
         truncated file must not delete the studies it no longer shows)."""
@@ -199,11 +253,22 @@ class Loader:
         previous = indexed_state(self.client, self.alias)
         seen: set[str] = set()
         unpublished: set[str] = set()
-        self._bulk(self._actions(outcomes, current[0], previous, summary, full=False, seen=seen,
-                                 unpublished=unpublished), summary)
+        self._bulk(
+            self._actions(
+                outcomes,
+                current[0],
+                previous,
+                summary,
+                full=False,
+                seen=seen,
+                unpublished=unpublished,
+            ),
+            summary,
+        )
         vanished = sorted(set(previous) - seen - unpublished) if complete() else []
         summary.deleted += len(vanished)
-        self._bulk(({"_op_type": "delete", "_index": current[0], "_id": i} for i in vanished), summary)
+        self._bulk(
+            ({"_op_type": "delete", "_index": current[0], "_id": i} for i in vanished), summary
+        )
         self.client.indices.refresh(index=current[0])
         return summary
-

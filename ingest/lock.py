@@ -27,12 +27,18 @@ class LockHeld(Exception):
 def _ensure_index(client: OpenSearch) -> None:
     if not client.indices.exists(index=LOCK_INDEX):
         try:
-            client.indices.create(index=LOCK_INDEX, body={
-                "settings": {"index": {"number_of_shards": 1, "number_of_replicas": 0,
-                                       "hidden": True}},
-                "mappings": {"dynamic": "strict", "properties": {
-                    "owner": {"type": "keyword"}, "expires": {"type": "double"}}},
-            })
+            client.indices.create(
+                index=LOCK_INDEX,
+                body={
+                    "settings": {
+                        "index": {"number_of_shards": 1, "number_of_replicas": 0, "hidden": True}
+                    },
+                    "mappings": {
+                        "dynamic": "strict",
+                        "properties": {"owner": {"type": "keyword"}, "expires": {"type": "double"}},
+                    },
+                },
+            )
         except os_errors.RequestError as exc:  # created meanwhile by the other contender
             if "resource_already_exists" not in str(exc):
                 raise
@@ -52,8 +58,14 @@ def lease(client: OpenSearch, name: str, seconds: float = 6 * 3600) -> Iterator[
             raise LockHeld(f"{name} is held by {current['_source']['owner']}") from None
         # Expired: take it over only if nobody else did first (optimistic concurrency).
         try:
-            client.index(index=LOCK_INDEX, id=name, body=body, refresh=True,
-                         if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])
+            client.index(
+                index=LOCK_INDEX,
+                id=name,
+                body=body,
+                refresh=True,
+                if_seq_no=current["_seq_no"],
+                if_primary_term=current["_primary_term"],
+            )
         except os_errors.ConflictError:
             raise LockHeld(f"{name} was taken over by another process") from None
     try:
@@ -62,7 +74,12 @@ def lease(client: OpenSearch, name: str, seconds: float = 6 * 3600) -> Iterator[
         try:
             current = client.get(index=LOCK_INDEX, id=name)
             if current["_source"]["owner"] == owner:
-                client.delete(index=LOCK_INDEX, id=name, refresh=True,
-                              if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])
+                client.delete(
+                    index=LOCK_INDEX,
+                    id=name,
+                    refresh=True,
+                    if_seq_no=current["_seq_no"],
+                    if_primary_term=current["_primary_term"],
+                )
         except os_errors.NotFoundError:
             pass

@@ -16,7 +16,7 @@ import orjson
 
 from eclaire_search.settings import Settings
 from ingest.deadletter import DeadLetterWriter
-from ingest.loader import LoadSummary, Loader, create_sync_client
+from ingest.loader import Loader, LoadSummary, create_sync_client
 from ingest.mapping_run import RunSummary, map_exports
 
 Mode = Literal["full", "incremental"]
@@ -60,13 +60,21 @@ def run_ingest(paths: Iterable[Path], settings: Settings, mode: Mode = "full") -
             if mode == "full":
                 load = loader.full_load(outcomes)
             else:
-                load = loader.incremental(outcomes, complete=lambda: all(
-                    f.complete for f in mapping.files.values()))
+                load = loader.incremental(
+                    outcomes, complete=lambda: all(f.complete for f in mapping.files.values())
+                )
     finally:
         client.close()
-    result = IngestResult(mapping, load, time.perf_counter() - tick, run_dir / "dead-letters.ndjson",
-                          started.isoformat(timespec="seconds"))
-    (run_dir / "summary.json").write_bytes(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2))
+    result = IngestResult(
+        mapping,
+        load,
+        time.perf_counter() - tick,
+        run_dir / "dead-letters.ndjson",
+        started.isoformat(timespec="seconds"),
+    )
+    (run_dir / "summary.json").write_bytes(
+        orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2)
+    )
     record_run(settings, result)
     return result
 
@@ -74,7 +82,12 @@ def run_ingest(paths: Iterable[Path], settings: Settings, mode: Mode = "full") -
 def record_run(settings: Settings, result: IngestResult) -> None:
     """Append the run to runs.ndjson: /api/version reads the last successful one."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    line = {"started": result.started, "index": result.load.index, "ok": result.ok,
-            "studies": result.mapping.mapped, "seconds": round(result.seconds, 2)}
+    line = {
+        "started": result.started,
+        "index": result.load.index,
+        "ok": result.ok,
+        "studies": result.mapping.mapped,
+        "seconds": round(result.seconds, 2),
+    }
     with open(settings.data_dir / "runs.ndjson", "ab") as handle:
         handle.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))

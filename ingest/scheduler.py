@@ -37,8 +37,12 @@ def nightly(paths: Sequence[Path], settings: Settings) -> IngestResult | None:
     load = result.load
     logger.info(
         "nightly run: read %d, new %d, updated %d, deleted %d, dead-lettered %d in %.1f s",
-        result.mapping.read, load.new, load.updated, load.deleted,
-        result.mapping.dead_lettered + load.failed, result.seconds,
+        result.mapping.read,
+        load.new,
+        load.updated,
+        load.deleted,
+        result.mapping.dead_lettered + load.failed,
+        result.seconds,
     )
     (settings.data_dir / "scheduler.alive").touch()
     return result
@@ -47,6 +51,13 @@ def nightly(paths: Sequence[Path], settings: Settings) -> IngestResult | None:
 def build_scheduler(paths: Sequence[Path], settings: Settings) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=settings.timezone)
     trigger = CronTrigger.from_crontab(settings.schedule_cron, timezone=settings.timezone)
-    scheduler.add_job(nightly, trigger, args=[list(paths), settings], id=JOB_LOCK,
-                      max_instances=1, coalesce=True, misfire_grace_time=3600)
+    scheduler.add_job(
+        nightly,
+        trigger,
+        args=[list(paths), settings],
+        id=JOB_LOCK,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=3600,
+    )
     return scheduler

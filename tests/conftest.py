@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from node_route import choose_route, docker_answers
 
+
 @pytest.fixture(scope="session")
 def opensearch_url() -> Iterator[str]:
     route = choose_route(dict(os.environ), docker_answers())

@@ -23,12 +23,32 @@ ETATS = [  # (source etat, FHIR status) cycled over the records
     ("ABANDONNEE", "withdrawn"),
 ]
 SITES = [
-    {"organisme": "Hôpital Saint-Louis", "adresse": "1 avenue Claude Vellefaux", "ville": "Paris",
-     "code_postal": "75010", "nom": "Martin", "prenom": "Claire", "service": "Hématologie"},
-    {"organisme": "Hospices Civils de Lyon", "adresse": "3 quai des Célestins", "ville": "Lyon",
-     "code_postal": "69002", "nom": "Durand", "prenom": "Paul", "service": "Cardiologie"},
-    {"organisme": "CHU de Saint-Étienne", "adresse": "Avenue Albert Raimond",
-     "ville": "Saint-Étienne", "code_postal": "42270", "nom": "Petit", "prenom": "Anne"},
+    {
+        "organisme": "Hôpital Saint-Louis",
+        "adresse": "1 avenue Claude Vellefaux",
+        "ville": "Paris",
+        "code_postal": "75010",
+        "nom": "Martin",
+        "prenom": "Claire",
+        "service": "Hématologie",
+    },
+    {
+        "organisme": "Hospices Civils de Lyon",
+        "adresse": "3 quai des Célestins",
+        "ville": "Lyon",
+        "code_postal": "69002",
+        "nom": "Durand",
+        "prenom": "Paul",
+        "service": "Cardiologie",
+    },
+    {
+        "organisme": "CHU de Saint-Étienne",
+        "adresse": "Avenue Albert Raimond",
+        "ville": "Saint-Étienne",
+        "code_postal": "42270",
+        "nom": "Petit",
+        "prenom": "Anne",
+    },
 ]
 
 
@@ -62,8 +82,10 @@ def _common(i: int, etat: str) -> dict[str, Any]:
         "contact_public_prenom": "Camille",
         "contact_public_courriel": "contact@example.org",
         "contact_public_telephone": None,
-        "criteres_eligibilite": [{"titre": "Adultes atteints d'insomnie", "type": "INCLUSION"},
-                                 {"titre": "Grossesse", "type": "EXCLUSION"}],
+        "criteres_eligibilite": [
+            {"titre": "Adultes atteints d'insomnie", "type": "INCLUSION"},
+            {"titre": "Grossesse", "type": "EXCLUSION"},
+        ],
         "criteres_jugement": [{"titre": "Durée du sommeil à 3 mois", "type": "PRINCIPAL"}],
         "sites_investigateurs": [SITES[i % 3], SITES[(i + 1) % 3]],
     }
@@ -129,8 +151,13 @@ def write_exports(directory: Path) -> list[Expected]:
     ctis, dm, jarde = [], [], []
     expected: list[Expected] = []
 
-    def add(bucket: list[dict[str, Any]], record: dict[str, Any], status: str, category: str,
-            study_id: str) -> None:
+    def add(
+        bucket: list[dict[str, Any]],
+        record: dict[str, Any],
+        status: str,
+        category: str,
+        study_id: str,
+    ) -> None:
         bucket.append(record)
         expected.append(Expected(study_id, status, category))
 
@@ -143,16 +170,23 @@ def write_exports(directory: Path) -> list[Expected]:
         etat, status = ETATS[i % len(ETATS)]
         code = "REG745" if i % 2 else "REG746"
         number = f"2023-A9{i:04d}-12"
-        add(dm, riph_record(i, etat, code, number, "Évaluation d'un capteur cardiaque"),
-            status, code, number)
+        add(
+            dm,
+            riph_record(i, etat, code, number, "Évaluation d'un capteur cardiaque"),
+            status,
+            code,
+            number,
+        )
     for i in range(16, 40):
         etat, status = ETATS[i % len(ETATS)]
         number = "2021-A01861-40" if i == 16 else f"2022-A9{i:04d}-34"
         title = "Évaluation du sommeil à l'hôpital" if i % 2 else "Étude des troubles du cœur"
         add(jarde, riph_record(i, etat, "JARDE", number, title), status, "JARDE", number)
     # Not published: must never appear.
-    jarde.append(riph_record(99, "EN_COURS", "JARDE", "2022-A99999-99", "Non publiée")
-                 | {"publication_eclaire": "non autorisé"})
+    jarde.append(
+        riph_record(99, "EN_COURS", "JARDE", "2022-A99999-99", "Non publiée")
+        | {"publication_eclaire": "non autorisé"}
+    )
     for name, records in (("ctis", ctis), ("dm-dmdiv", dm), ("jarde", jarde)):
         path = directory / f"export_eclaire_{name}.json"
         path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
@@ -160,8 +194,13 @@ def write_exports(directory: Path) -> list[Expected]:
 
 
 class Loaded:
-    def __init__(self, settings: Settings, expected: list[Expected], result: IngestResult,
-                 exports: list[Path]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        expected: list[Expected],
+        result: IngestResult,
+        exports: list[Path],
+    ) -> None:
         self.settings = settings
         self.expected = expected
         self.result = result

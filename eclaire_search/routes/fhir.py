@@ -76,7 +76,9 @@ async def locate(app: AppState, kind: str, resource_id: str) -> dict[str, Any] |
     if kind == "Organization" and resource_id in app.assigners:
         return app.assigners[resource_id]
     if kind == "Group" and resource_id.endswith("-enrollment-group"):
-        source = await app.backend.get_source(resource_id.removesuffix("-enrollment-group"), ["group"])
+        source = await app.backend.get_source(
+            resource_id.removesuffix("-enrollment-group"), ["group"]
+        )
         return source.get("group") if source else None
     if kind == "Organization" and resource_id.endswith("-primary-sponsor"):
         study_id = resource_id.removesuffix("-primary-sponsor")
@@ -131,8 +133,10 @@ async def type_level(request: Request) -> Response:
     """A search on a read-only or unknown type (rulings A5)."""
     kind = request.path_params["type"]
     if kind in READ_ONLY_TYPES:
-        raise NotSupported(f"{kind} is read only here: GET /R4/{kind}/{{id}}; search ResearchStudy "
-                           f"with _include to get them in bulk")
+        raise NotSupported(
+            f"{kind} is read only here: GET /R4/{kind}/{{id}}; search ResearchStudy "
+            f"with _include to get them in bulk"
+        )
     raise ResourceNotFound(f"Resource type {kind!r} is not served here")
 
 

@@ -20,8 +20,12 @@ def loaded(opensearch_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     directory = tmp_path_factory.mktemp("exports")
     expected = write_exports(directory)
     alias = f"test-studies-{uuid.uuid4().hex[:8]}"
-    settings = Settings(opensearch_url=opensearch_url, index_alias=alias,
-                        data_dir=tmp_path_factory.mktemp("var"), opensearch_timeout=10)
+    settings = Settings(
+        opensearch_url=opensearch_url,
+        index_alias=alias,
+        data_dir=tmp_path_factory.mktemp("var"),
+        opensearch_timeout=10,
+    )
     exports = sorted(directory.glob("export_eclaire_*.json"))
     result = run_ingest(exports, settings, "full")
     yield Loaded(settings, expected, result, exports)

@@ -60,8 +60,12 @@ def test_no_match_is_200_with_total_0(api: TestClient) -> None:
 
 def test_status_with_every_system_form(api: TestClient, loaded: Loaded) -> None:
     active = sorted(e.id for e in loaded.expected if e.status == "active")
-    for value in ("active", "|active", "http://hl7.org/fhir/research-study-status|active",
-                  "http://hl7.org/fhir/ValueSet/research-study-status|active"):
+    for value in (
+        "active",
+        "|active",
+        "http://hl7.org/fhir/research-study-status|active",
+        "http://hl7.org/fhir/ValueSet/research-study-status|active",
+    ):
         bundle = get(api, "/R4/ResearchStudy", params={"status": value, "_count": "100"})
         assert sorted(ids(bundle)) == active, value
     not_active = get(api, "/R4/ResearchStudy", params={"status:not": "active", "_count": "0"})
@@ -71,34 +75,52 @@ def test_status_with_every_system_form(api: TestClient, loaded: Loaded) -> None:
 
 
 def test_ig_identifier_query_with_includes(api: TestClient) -> None:
-    bundle = get(api, "/R4/ResearchStudy?identifier=2021-A01861-40&_include=ResearchStudy:site,"
-                      "ResearchStudy:sponsor,ResearchStudy:enrollment")
+    bundle = get(
+        api,
+        "/R4/ResearchStudy?identifier=2021-A01861-40&_include=ResearchStudy:site,"
+        "ResearchStudy:sponsor,ResearchStudy:enrollment",
+    )
     assert ids(bundle) == ["2021-A01861-40"]
-    included = Counter(e["resource"]["resourceType"] for e in bundle["entry"]
-                       if e["search"]["mode"] == "include")
+    included = Counter(
+        e["resource"]["resourceType"] for e in bundle["entry"] if e["search"]["mode"] == "include"
+    )
     assert included == {"Location": 2, "Group": 1, "Organization": 1}
     keys = [(e["resource"]["resourceType"], e["resource"]["id"]) for e in bundle["entry"]]
     assert len(keys) == len(set(keys))
     study = bundle["entry"][0]["resource"]
     site_refs = {s["reference"] for s in study["site"]}
-    assert site_refs == {f"Location/{e['resource']['id']}" for e in bundle["entry"]
-                         if e["resource"]["resourceType"] == "Location"}
+    assert site_refs == {
+        f"Location/{e['resource']['id']}"
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Location"
+    }
 
 
 def test_include_star_adds_the_assigner(api: TestClient) -> None:
     bundle = get(api, "/R4/ResearchStudy", params={"_id": "2021-A01861-40", "_include": "*"})
-    organizations = {e["resource"]["id"] for e in bundle["entry"]
-                     if e["resource"]["resourceType"] == "Organization"}
+    organizations = {
+        e["resource"]["id"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Organization"
+    }
     assert organizations == {"ansm", "2021-A01861-40-primary-sponsor"}
 
 
 def test_ig_status_and_last_updated_queries(api: TestClient, loaded: Loaded) -> None:
-    includes = "&_include=ResearchStudy:site&_include=ResearchStudy:sponsor&_include=ResearchStudy:enrollment"
-    active = get(api, "/R4/ResearchStudy?status=http://hl7.org/fhir/ValueSet/research-study-status"
-                      "|active" + includes)
+    includes = (
+        "&_include=ResearchStudy:site&_include=ResearchStudy:sponsor"
+        "&_include=ResearchStudy:enrollment"
+    )
+    active = get(
+        api,
+        "/R4/ResearchStudy?status=http://hl7.org/fhir/ValueSet/research-study-status"
+        "|active" + includes,
+    )
     assert active["total"] == sum(e.status == "active" for e in loaded.expected)
     everything = get(api, "/R4/ResearchStudy", params={"_count": "1000"})
-    stamps = {e["resource"]["id"]: e["resource"]["meta"]["lastUpdated"] for e in everything["entry"]}
+    stamps = {
+        e["resource"]["id"]: e["resource"]["meta"]["lastUpdated"] for e in everything["entry"]
+    }
     recent = get(api, "/R4/ResearchStudy?_lastUpdated=ge2022-11-06T15:00&_count=1000" + includes)
     # document dates are midnight UTC: 2022-11-06T15:00 Paris keeps days from 2022-11-07 on
     assert sorted(ids(recent)) == sorted(i for i, s in stamps.items() if s >= "2022-11-07")
@@ -146,11 +168,17 @@ def test_reads_with_etag_and_conditional_requests(api: TestClient) -> None:
     assert response.headers["last-modified"]
     again = api.get("/R4/ResearchStudy/2021-A01861-40", headers={"If-None-Match": etag})
     assert again.status_code == 304
-    since = api.get("/R4/ResearchStudy/2021-A01861-40",
-                    headers={"If-Modified-Since": response.headers["last-modified"]})
+    since = api.get(
+        "/R4/ResearchStudy/2021-A01861-40",
+        headers={"If-Modified-Since": response.headers["last-modified"]},
+    )
     assert since.status_code == 304
-    for path in ("/R4/Group/2021-A01861-40-enrollment-group", "/R4/Location/2021-A01861-40-0-site",
-                 "/R4/Organization/2021-A01861-40-primary-sponsor", "/R4/Organization/ansm"):
+    for path in (
+        "/R4/Group/2021-A01861-40-enrollment-group",
+        "/R4/Location/2021-A01861-40-0-site",
+        "/R4/Organization/2021-A01861-40-primary-sponsor",
+        "/R4/Organization/ansm",
+    ):
         resource = get(api, path)
         assert resource["id"] == path.rsplit("/", 1)[1]
 
@@ -187,20 +215,32 @@ def test_summary_and_elements_are_subsetted(api: TestClient) -> None:
     assert "text" not in resource and "extension" not in resource
     assert resource["meta"]["tag"][-1]["code"] == "SUBSETTED"
     elements = get(api, "/R4/ResearchStudy", params={"_id": "2021-A01861-40", "_elements": "title"})
-    assert set(elements["entry"][0]["resource"]) == {"resourceType", "id", "meta", "status", "title"}
+    assert set(elements["entry"][0]["resource"]) == {
+        "resourceType",
+        "id",
+        "meta",
+        "status",
+        "title",
+    }
     count = get(api, "/R4/ResearchStudy", params={"_summary": "count"})
     assert "entry" not in count and count["total"] > 0
 
 
 def test_statistics_equal_search_totals(api: TestClient) -> None:
     stats = api.get("/api/statistics").json()
+
     def total(**params: str) -> int:
         return int(get(api, "/R4/ResearchStudy", params={**params, "_count": "0"})["total"])
+
     assert stats["Total_etudes"] == total()
     assert stats["Total_Etudes_en_cours"] == total(status="active")
     assert stats["Total_Etudes_à_démarrer"] == total(status="approved")
-    by_category = stats["Investigations_cliniques_(DM)"] + stats["Etudes_performance_(DMDIV)"] + \
-        stats["Essais_cliniques_médicament_(CTIS)"] + stats["RecherchesImpliquantPersonnesHumaines_(JARDE)"]
+    by_category = (
+        stats["Investigations_cliniques_(DM)"]
+        + stats["Etudes_performance_(DMDIV)"]
+        + stats["Essais_cliniques_médicament_(CTIS)"]
+        + stats["RecherchesImpliquantPersonnesHumaines_(JARDE)"]
+    )
     assert by_category == stats["Total_etudes"]
     running = sum(stats[f"Etudes_en_cours_{k}"] for k in ("DM", "DMDIV", "CTIS", "JARDE"))
     assert running == stats["Total_Etudes_en_cours"]

@@ -50,7 +50,9 @@ def test_count_capped_with_a_warning() -> None:
         ([("_count", "1"), ("_count", "2")], "_count"),
     ],
 )
-def test_malformed_values_name_their_parameter(query: list[tuple[str, str]], parameter: str) -> None:
+def test_malformed_values_name_their_parameter(
+    query: list[tuple[str, str]], parameter: str
+) -> None:
     with pytest.raises(InvalidSearch) as error:
         parse_search(query)
     assert error.value.parameter == parameter
@@ -82,9 +84,28 @@ def test_cursor_is_signed_and_bound_to_its_search() -> None:
 
 
 NAMES = st.sampled_from(
-    ["_id", "id", "identifier", "status", "status:not", "_lastUpdated", "_text", "_content",
-     "_count", "_sort", "_include", "_summary", "_elements", "_total", "_format", "_pretty",
-     "_cursor", "x", "status:bad", ""]
+    [
+        "_id",
+        "id",
+        "identifier",
+        "status",
+        "status:not",
+        "_lastUpdated",
+        "_text",
+        "_content",
+        "_count",
+        "_sort",
+        "_include",
+        "_summary",
+        "_elements",
+        "_total",
+        "_format",
+        "_pretty",
+        "_cursor",
+        "x",
+        "status:bad",
+        "",
+    ]
 )
 
 

@@ -30,27 +30,46 @@ def only_clause(query: list[tuple[str, str]]) -> dict[str, Any]:
         ([("_id", "a,b")], {"bool": {"filter": [{"terms": {"id": ["a", "b"]}}]}}),
         ([("id", "a")], {"bool": {"filter": [{"terms": {"id": ["a"]}}]}}),
         ([("_id:not", "a")], {"bool": {"must_not": [{"terms": {"id": ["a"]}}]}}),
-        ([("identifier", "2021-A01861-40")],
-         {"bool": {"filter": [{"terms": {"identifier": ["2021-A01861-40"]}}]}}),
-        ([("identifier", "https://clinicaltrials.gov|NCT1")],
-         {"bool": {"filter": [{"terms": {"identifier": ["https://clinicaltrials.gov|NCT1"]}}]}}),
-        ([("identifier", "|2021-A01861-40")],
-         {"bool": {"filter": [{"terms": {"identifier": ["|2021-A01861-40"]}}]}}),
-        ([("status", "active,approved")],
-         {"bool": {"filter": [{"terms": {"status": ["active", "approved"]}}]}}),
+        (
+            [("identifier", "2021-A01861-40")],
+            {"bool": {"filter": [{"terms": {"identifier": ["2021-A01861-40"]}}]}},
+        ),
+        (
+            [("identifier", "https://clinicaltrials.gov|NCT1")],
+            {"bool": {"filter": [{"terms": {"identifier": ["https://clinicaltrials.gov|NCT1"]}}]}},
+        ),
+        (
+            [("identifier", "|2021-A01861-40")],
+            {"bool": {"filter": [{"terms": {"identifier": ["|2021-A01861-40"]}}]}},
+        ),
+        (
+            [("status", "active,approved")],
+            {"bool": {"filter": [{"terms": {"status": ["active", "approved"]}}]}},
+        ),
         ([("status", "|active")], {"bool": {"filter": [{"terms": {"status": ["active"]}}]}}),
-        ([("status", "http://hl7.org/fhir/ValueSet/research-study-status|active")],
-         {"bool": {"filter": [{"terms": {"status": ["active"]}}]}}),
-        ([("status", "http://hl7.org/fhir/R4/ValueSet/research-study-status|active")],
-         {"bool": {"filter": [{"terms": {"status": ["active"]}}]}}),
-        ([("status", "http://hl7.org/fhir/research-study-status|completed")],
-         {"bool": {"filter": [{"terms": {"status": ["completed"]}}]}}),
+        (
+            [("status", "http://hl7.org/fhir/ValueSet/research-study-status|active")],
+            {"bool": {"filter": [{"terms": {"status": ["active"]}}]}},
+        ),
+        (
+            [("status", "http://hl7.org/fhir/R4/ValueSet/research-study-status|active")],
+            {"bool": {"filter": [{"terms": {"status": ["active"]}}]}},
+        ),
+        (
+            [("status", "http://hl7.org/fhir/research-study-status|completed")],
+            {"bool": {"filter": [{"terms": {"status": ["completed"]}}]}},
+        ),
         # a code of another system can match nothing
         ([("status", "http://example.org|active")], {"bool": {"filter": [{"match_none": {}}]}}),
-        ([("status:not", "withdrawn")], {"bool": {"must_not": [{"terms": {"status": ["withdrawn"]}}]}}),
+        (
+            [("status:not", "withdrawn")],
+            {"bool": {"must_not": [{"terms": {"status": ["withdrawn"]}}]}},
+        ),
         # repeated parameters AND
-        ([("status", "active"), ("_id", "x")],
-         {"bool": {"filter": [{"terms": {"status": ["active"]}}, {"terms": {"id": ["x"]}}]}}),
+        (
+            [("status", "active"), ("_id", "x")],
+            {"bool": {"filter": [{"terms": {"status": ["active"]}}, {"terms": {"id": ["x"]}}]}},
+        ),
     ],
 )
 def test_token_parameters(query: list[tuple[str, str]], expected: dict[str, Any]) -> None:
@@ -81,31 +100,69 @@ def test_last_updated_prefixes(value: str, bounds: dict[str, str]) -> None:
 
 def test_last_updated_ne_and_ap() -> None:
     ne = only_clause([("_lastUpdated", "ne2024-01-01")])
-    assert ne == {"bool": {"filter": [{"bool": {"must_not": [{"range": {"last_updated": {
-        "gte": "2024-01-01T00:00:00+01:00", "lt": "2024-01-02T00:00:00+01:00"}}}]}}]}}
-    ap = only_clause([("_lastUpdated", "ap2026-11-13")])["bool"]["filter"][0]["range"]["last_updated"]
+    assert ne == {
+        "bool": {
+            "filter": [
+                {
+                    "bool": {
+                        "must_not": [
+                            {
+                                "range": {
+                                    "last_updated": {
+                                        "gte": "2024-01-01T00:00:00+01:00",
+                                        "lt": "2024-01-02T00:00:00+01:00",
+                                    }
+                                }
+                            }
+                        ]
+                    }
+                }
+            ]
+        }
+    }
+    ap = only_clause([("_lastUpdated", "ap2026-11-13")])["bool"]["filter"][0]["range"][
+        "last_updated"
+    ]
     # 10.5 days before now: 10 % slack is 25 h 12 min either side of the day
     assert ap == {"gte": "2026-11-11T22:48:00+01:00", "lt": "2026-11-15T01:12:00+01:00"}
 
 
 def test_last_updated_repeated_is_a_range() -> None:
     clause = only_clause([("_lastUpdated", "ge2024-01-01"), ("_lastUpdated", "lt2025-01-01")])
-    assert clause == {"bool": {"filter": [
-        {"range": {"last_updated": {"gte": "2024-01-01T00:00:00+01:00"}}},
-        {"range": {"last_updated": {"lt": "2025-01-01T00:00:00+01:00"}}},
-    ]}}
+    assert clause == {
+        "bool": {
+            "filter": [
+                {"range": {"last_updated": {"gte": "2024-01-01T00:00:00+01:00"}}},
+                {"range": {"last_updated": {"lt": "2025-01-01T00:00:00+01:00"}}},
+            ]
+        }
+    }
 
 
 def test_text_uses_simple_query_string_with_safe_flags_only() -> None:
     clause = only_clause([("_text", 'cancer "du sein" -métastatique')])
-    assert clause == {"bool": {"must": [{"simple_query_string": {
-        "query": 'cancer "du sein" -métastatique',
-        "fields": ["title^3", "labels^2"],
-        "default_operator": "and",
-        "flags": "PHRASE|OR|NOT|PRECEDENCE|WHITESPACE",
-    }}]}}
+    assert clause == {
+        "bool": {
+            "must": [
+                {
+                    "simple_query_string": {
+                        "query": 'cancer "du sein" -métastatique',
+                        "fields": ["title^3", "labels^2"],
+                        "default_operator": "and",
+                        "flags": "PHRASE|OR|NOT|PRECEDENCE|WHITESPACE",
+                    }
+                }
+            ]
+        }
+    }
     content = only_clause([("_content", "sommeil")])["bool"]["must"][0]["simple_query_string"]
-    assert content["fields"] == ["description", "conditions_text^2", "criteria_text", "title", "labels"]
+    assert content["fields"] == [
+        "description",
+        "conditions_text^2",
+        "criteria_text",
+        "title",
+        "labels",
+    ]
 
 
 def test_sort_paging_and_source() -> None:
@@ -113,12 +170,15 @@ def test_sort_paging_and_source() -> None:
         "query": {"match_all": {}},
         "size": 20,
         "track_total_hits": True,
-        "sort": [{"last_updated": {"order": "desc", "missing": "_last"}},
-                 {"id": {"order": "asc", "missing": "_last"}}],
+        "sort": [
+            {"last_updated": {"order": "desc", "missing": "_last"}},
+            {"id": {"order": "asc", "missing": "_last"}},
+        ],
         "_source": ["resource"],
     }
-    sorted_body = body([("_sort", "-title,_lastUpdated"), ("_count", "5"), ("_total", "none"),
-                        ("_include", "*")])
+    sorted_body = body(
+        [("_sort", "-title,_lastUpdated"), ("_count", "5"), ("_total", "none"), ("_include", "*")]
+    )
     assert sorted_body["sort"] == [
         {"title.sort": {"order": "desc", "missing": "_last"}},
         {"last_updated": {"order": "asc", "missing": "_last"}},
@@ -133,8 +193,12 @@ def test_sort_paging_and_source() -> None:
 
 def test_count_zero_and_summary_count_ask_for_totals_only() -> None:
     for query in ([("_count", "0")], [("_summary", "count")]):
-        assert body(query) == {"query": {"match_all": {}}, "size": 0,
-                               "track_total_hits": True, "_source": False}
+        assert body(query) == {
+            "query": {"match_all": {}},
+            "size": 0,
+            "track_total_hits": True,
+            "_source": False,
+        }
 
 
 def test_reverse_walk_mirrors_the_sort() -> None:

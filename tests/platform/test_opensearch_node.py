@@ -32,8 +32,9 @@ def test_test_node_is_not_the_run_node() -> None:
 
 def call(url: str, body: dict[str, Any] | None = None, method: str = "GET") -> Any:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
@@ -48,9 +49,13 @@ def test_project_analyzer_folds_french(opensearch_url: str) -> None:
     index = "test-analysis-check"
     try:
         call(f"{opensearch_url}/{index}", {"settings": index_body()["settings"]}, "PUT")
+
         def tokens(analyzer: str, text: str) -> list[str]:
-            result = call(f"{opensearch_url}/{index}/_analyze", {"analyzer": analyzer, "text": text}, "POST")
+            result = call(
+                f"{opensearch_url}/{index}/_analyze", {"analyzer": analyzer, "text": text}, "POST"
+            )
             return [t["token"] for t in result["tokens"]]
+
         assert tokens("french_text", "l'Hôpital") == ["hopital"]
         assert tokens("french_text", "Les hôpitaux d'Île-de-France") == ["hopital", "ile", "franc"]
         assert tokens("place_name", "Saint-Étienne") == tokens("place_name", "saint etienne")
