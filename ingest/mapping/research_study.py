@@ -71,8 +71,12 @@ def _identifiers(f: StudyFields, study_id: str) -> list[dict[str, Any]]:
 
 
 def _recruitment_period(f: StudyFields, warnings: list[str]) -> dict[str, str] | None:
-    """Start as midnight UTC, end as the source date; unparseable dates dropped (R15)."""
+    """Start as midnight UTC, end as the source date; unparseable dates dropped (R15).
+
+    An end before the start would break FHIR's per-1 invariant: the end is dropped.
+    """
     period: dict[str, str] = {}
+    start = None
     if f.recruitment_start is not None:
         start = parse_date(f.recruitment_start)
         if start is None:
@@ -91,6 +95,8 @@ def _recruitment_period(f: StudyFields, warnings: list[str]) -> dict[str, str] |
                 "recruitment-period",
                 f"date_fin_recrutement {f.recruitment_end!r} is not an ISO date",
             )
+        elif start is not None and end < start:
+            warn(warnings, "recruitment-period", f"recruitment ends ({end}) before it starts")
         else:
             period["end"] = f.recruitment_end if len(f.recruitment_end) == 10 else end.isoformat()
     return period or None

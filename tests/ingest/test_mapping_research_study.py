@@ -87,6 +87,13 @@ def test_bad_recruitment_start_is_dropped_with_warning_r15(bad: str) -> None:
     assert bad == "" or any(w.startswith("recruitment-period:") for w in mapped.warnings)
 
 
+def test_recruitment_end_before_start_is_dropped() -> None:
+    mapped = study(dm(date_debut_recrutement="2025-01-01", date_fin_recrutement="2024-01-01"))
+    (e,) = ext(mapped.research_study, ig.EXT_RECRUITMENT_PERIOD)
+    assert e["valuePeriod"] == {"start": "2025-01-01T00:00:00.000Z"}
+    assert any(w.startswith("recruitment-period:") for w in mapped.warnings)
+
+
 # --- rule 4: regulation ------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("record", "code", "display"),
