@@ -6,8 +6,8 @@ Structure and datatypes are checked with the ``fhir.resources`` R4B models
 Organization have the same elements, cardinalities and types, and so do the datatypes used here
 (Identifier, Reference, CodeableConcept, Coding, ContactDetail, ContactPoint, HumanName,
 Address, Period, Range, Quantity, Meta, Narrative). The only R4B change that touches them is
-that ``Extension.value[x]`` also admits the new CodeableReference and RatioRange types, which
-this mapping never emits; so an R4B-valid resource built here is R4-valid.
+``Extension.value[x]``: it admits the new CodeableReference and RatioRange types and no longer
+Meta. This mapping emits none of the three, so an R4B-valid resource built here is R4-valid.
 
 ``fhir.resources`` does not parse the narrative's XHTML nor know the IG profiles, so this module
 adds those checks: a well-formed ``<div>`` in the XHTML namespace, ``meta.profile`` present,
