@@ -87,7 +87,7 @@ def _translate(f: StudyFields, translator: Translator, warnings: list[str]) -> S
     if len(out) != len(texts) or not all(isinstance(t, str) and t.strip() for t in out):
         warn(warnings, "translation", "translator returned an unusable result")
         return f
-    changes: dict[str, Any] = dict(zip(scalars, out, strict=False))
+    changes: dict[str, Any] = {a: t.strip() for a, t in zip(scalars, out, strict=False)}
     translated_criteria = out[len(scalars) :]
     for attr in ("outcomes", "eligibility"):
         if any(a == attr for a, _, _ in criteria):
@@ -128,11 +128,13 @@ def to_fhir(
     status = study_status(f.etat)
     if status is None:
         raise RecordRejected(f"unknown etat {f.etat!r}", "unknown-etat")
-    if src == "ctis" and not isinstance(translator, IdentityTranslator):
-        f = _translate(f, translator, warnings)
 
     day, is_fallback = document_date(f, warnings)
     stamp = instant(day)
+    # The narrative shows the source as received, so it is built before translation.
+    narrative = source_narrative(f, study_id, day.isoformat() if is_fallback else None)
+    if src == "ctis" and not isinstance(translator, IdentityTranslator):
+        f = _translate(f, translator, warnings)
     locations = build_locations(f.sites, study_id, stamp, warnings)
     sponsor = build_sponsor(f.sponsor, study_id, stamp)
     source_code = source_phase_code(f, warnings)
@@ -141,7 +143,7 @@ def to_fhir(
         study_id=study_id,
         status=status,
         document_date=stamp,
-        narrative=source_narrative(f, study_id, day.isoformat() if is_fallback else None),
+        narrative=narrative,
         phase=phase_concept(source_code) if source_code else None,
         meddra=meddra,
         location_ids=[loc["id"] for loc in locations],

@@ -31,6 +31,7 @@ def test_ctis_texts_are_translated_originals_kept_in_raw() -> None:
         "[Traduction locale] Response rate at week 24",
     ]
     assert mapped.raw["titre"] == "A PHASE II STUDY OF EXAMPLUMAB IN ADULTS"
+    assert "Traduction" not in rs["text"]["div"]  # the narrative shows the source as received
     assert stub.calls == 1  # one batch per study
 
 
