@@ -22,7 +22,7 @@ from eclaire_search.settings import Settings
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, Unpublished, to_fhir
 from ingest.mapping.validation import validate
-from ingest.sources import ReadError, detect_source, read_export
+from ingest.sources import ReadError, detect_source, primary_id, read_export
 from ingest.sources.text import warning_kind
 from ingest.translation import IDENTITY, Translator
 
@@ -143,6 +143,7 @@ def map_exports(
                     raise RecordRejected(
                         f"unknown reglementation_code {code!r}", "unknown-regulation"
                     )
+                study_id = primary_id(record, source)  # known for the dead letter, if any
                 outcome = to_fhir(
                     record, source=source, meddra=meddra, translator=translator, excluded=exclusions
                 )

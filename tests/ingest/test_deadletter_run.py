@@ -69,7 +69,8 @@ def test_file_with_every_malformed_kind(tmp_path: Path) -> None:
         12: "unknown-regulation",
     }
     assert by_index[10][1] == f"duplicate id, first seen in {tmp_path / 'mixed.json'}#0"
-    assert by_index[5][2] is None and by_index[10][2] == "2024-590001-12-00"
+    assert by_index[5][2] == "2023-A90001-12"  # the id is known, the etat is not
+    assert by_index[4][2] is None and by_index[10][2] == "2024-590001-12-00"
     assert all(d.raw == records[d.index] for d in letters.letters if d.index is not None)
     assert (summary.read, summary.mapped, summary.unpublished, summary.dead_lettered) == (
         13,
