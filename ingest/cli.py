@@ -129,3 +129,53 @@ def schedule(
     trigger = scheduler.get_jobs()[0].trigger
     typer.echo(f"next run: {trigger.get_next_fire_time(None, datetime.now(trigger.timezone))}")
     scheduler.start()
+
+
+@app.command("generate")
+def generate_exports(
+    out_dir: str = typer.Argument(..., help="Directory for the three exports (created if needed)."),
+    seed: int = typer.Option(42, "--seed", help="Same seed, byte-identical files."),
+    scale: int | None = typer.Option(
+        None, "--scale", help="Published studies (default 19,053: the production statistics)."
+    ),
+    malformed: int = typer.Option(
+        0, "--malformed", help="Bad records on top, tagged in malformed_tags.ndjson."
+    ),
+) -> None:
+    """Write synthetic ECLAIRE source exports in the production format and shape.
+
+    export_eclaire_ctis.json, export_eclaire_dm-dmdiv.json, export_eclaire_jarde.json,
+    malformed_tags.ndjson (expected outcome of each bad record) and generation_summary.json.
+    """
+    import time
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.table import Table
+
+    from ingest.generator import generate, planned_records
+
+    console = Console(stderr=True)
+    try:
+        total = planned_records(scale, malformed)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from None
+    started = time.perf_counter()
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("generating", total=total)
+        summary = generate(Path(out_dir), seed=seed, scale=scale, malformed=malformed,
+                           progress=lambda n: bar.advance(task, n))
+    seconds = time.perf_counter() - started
+    table = Table("file", "records", "published", "unpubl.", "repatr.", "dead l.", "warn.", "MB")
+    for name, f in summary.files.items():
+        label = name.removeprefix("export_eclaire_").removesuffix(".json")
+        table.add_row(label, *(str(n) for n in (f.records, f.published, f.unpublished,
+                                               f.repatriated, f.dead_letter, f.warning)),
+                      f"{f.bytes / 1e6:.1f}")
+    console.print(table)
+    for key, value in summary.statistics().items():
+        console.print(f"  {key}: {value}")
+    console.print(f"{summary.count('records')} records in {seconds:.1f} s → {out_dir}")
