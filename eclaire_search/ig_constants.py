@@ -15,9 +15,15 @@ IG_CANONICAL: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire"
 FHIR_VERSION: Final = "4.0.1"
 
 # --- Profiles (StructureDefinition id -> canonical URL) ---
-PROFILE_GROUP: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-group"
-PROFILE_LOCATION: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-location"
-PROFILE_RESEARCHSTUDY: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-researchstudy"
+PROFILE_GROUP: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-group"
+)
+PROFILE_LOCATION: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-location"
+)
+PROFILE_RESEARCHSTUDY: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-researchstudy"
+)
 PROFILES: Final[dict[str, str]] = {
     "eclaire-group": "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-group",
     "eclaire-location": "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-location",
@@ -25,21 +31,49 @@ PROFILES: Final[dict[str, str]] = {
 }
 
 # --- Extensions (StructureDefinition id -> canonical URL) ---
-EXT_APPROVAL_DATE: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-approval-date"
-EXT_ARM_INTERVENTION: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-arm-intervention"
-EXT_ASSOCIATED_PARTY_R5: Final = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.associatedParty"
-EXT_CONTACT_ADDRESS: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-contact-address"
-EXT_CONTACT_AFFILIATION: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-contact-affiliation"
-EXT_CONTACT_NAME: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-contact-name"
-EXT_CONTACT_TYPE: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-contact-type"
-EXT_DESCRIPTION_SUMMARY_R5: Final = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.descriptionSummary"
+EXT_APPROVAL_DATE: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-approval-date"
+)
+EXT_ARM_INTERVENTION: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-arm-intervention"
+)
+EXT_ASSOCIATED_PARTY_R5: Final = (
+    "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.associatedParty"
+)
+EXT_CONTACT_ADDRESS: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-contact-address"
+)
+EXT_CONTACT_AFFILIATION: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-contact-affiliation"
+)
+EXT_CONTACT_NAME: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-contact-name"
+)
+EXT_CONTACT_TYPE: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-contact-type"
+)
+EXT_DESCRIPTION_SUMMARY_R5: Final = (
+    "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.descriptionSummary"
+)
 EXT_LABEL_R5: Final = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.label"
-EXT_OUTCOME_MEASURE_R5: Final = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.outcomeMeasure"
-EXT_RECRUITMENT_PERIOD: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-recruitment-period"
-EXT_RECRUITMENT_STATUS: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-recruitment-status"
-EXT_REVIEW_DATE: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-review-date"
-EXT_SITE_CONTACT_NAME: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-site-contact-name"
-EXT_THERAPEUTIC_AREA: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-therapeutic-area"
+EXT_OUTCOME_MEASURE_R5: Final = (
+    "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.outcomeMeasure"
+)
+EXT_RECRUITMENT_PERIOD: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-recruitment-period"
+)
+EXT_RECRUITMENT_STATUS: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-recruitment-status"
+)
+EXT_REVIEW_DATE: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-review-date"
+)
+EXT_SITE_CONTACT_NAME: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-site-contact-name"
+)
+EXT_THERAPEUTIC_AREA: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-therapeutic-area"
+)
 EXTENSIONS: Final[dict[str, str]] = {
     "eclaire-approval-date": "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-approval-date",
     "eclaire-arm-intervention": "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-arm-intervention",
@@ -61,16 +95,30 @@ EXTENSIONS: Final[dict[str, str]] = {
 # --- CodeSystems (id -> canonical URL) and their concepts (code -> display, IG order) ---
 CS_GROUP_CHARACTERISTIC_KIND: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-group-characteristic-kind-code-system"
 CS_REGLEMENTATION_PRECISION: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-reglementation-precision-code-system"
-CS_REGULATION_CODE: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-regulation-code-code-system"
+CS_REGULATION_CODE: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-regulation-code-code-system"
+)
 CS_STATUS_RECRUITMENT: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-status-recruitment-code-system"
 CS_STUDY_PARTY_ORGANIZATION_TYPE: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-party-organization-type-code-system"
-CS_STUDY_PARTY_ROLE: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-party-role-code-system"
-CS_STUDY_PHASE: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-phase-code-system"
+CS_STUDY_PARTY_ROLE: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-party-role-code-system"
+)
+CS_STUDY_PHASE: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-phase-code-system"
+)
 CS_STUDY_PHASE_SOURCE: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-phase-source-code-system"
-CS_STUDY_POPULATION: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-population-code-system"
-CS_STUDY_STATUS: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-status-code-system"
-CS_STUDY_TITLE_TYPE: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-title-type-code-system"
-CS_TYPE_CONTACT: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-type-contact-code-system"
+CS_STUDY_POPULATION: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-population-code-system"
+)
+CS_STUDY_STATUS: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-status-code-system"
+)
+CS_STUDY_TITLE_TYPE: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-title-type-code-system"
+)
+CS_TYPE_CONTACT: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-type-contact-code-system"
+)
 CODE_SYSTEMS: Final[dict[str, str]] = {
     "eclaire-group-characteristic-kind-code-system": "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-group-characteristic-kind-code-system",
     "eclaire-reglementation-precision-code-system": "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-reglementation-precision-code-system",
@@ -221,11 +269,17 @@ VALUE_SETS: Final[dict[str, str]] = {
 }
 
 # --- Phase ConceptMap: source code -> targets (system, code, equivalence), IG order ---
-PHASE_CONCEPT_MAP_URL: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/ConceptMap/eclaire-study-phase-concept-map"
+PHASE_CONCEPT_MAP_URL: Final = (
+    "https://interop.esante.gouv.fr/ig/fhir/eclaire/ConceptMap/eclaire-study-phase-concept-map"
+)
 PHASE_CONCEPT_MAP: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
     "jarde-early": (
         ("http://terminology.hl7.org/CodeSystem/research-study-phase", "phase-1", "equivalent"),
-        ("http://terminology.hl7.org/CodeSystem/research-study-phase", "phase-1-phase-2", "equivalent"),
+        (
+            "http://terminology.hl7.org/CodeSystem/research-study-phase",
+            "phase-1-phase-2",
+            "equivalent",
+        ),
     ),
     "phase-I-first-admin": (
         ("http://terminology.hl7.org/CodeSystem/research-study-phase", "phase-1", "wider"),
@@ -249,12 +303,20 @@ PHASE_CONCEPT_MAP: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
         ("http://terminology.hl7.org/CodeSystem/research-study-phase", "phase-2", "equivalent"),
     ),
     "phase-II-III": (
-        ("http://terminology.hl7.org/CodeSystem/research-study-phase", "phase-2-phase-3", "equivalent"),
+        (
+            "http://terminology.hl7.org/CodeSystem/research-study-phase",
+            "phase-2-phase-3",
+            "equivalent",
+        ),
     ),
     "phase-III": (
         ("http://terminology.hl7.org/CodeSystem/research-study-phase", "phase-3", "equivalent"),
     ),
     "phase-III-IV": (
-        ("https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-phase-code-system", "phase-3-phase-4", "equivalent"),
+        (
+            "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-study-phase-code-system",
+            "phase-3-phase-4",
+            "equivalent",
+        ),
     ),
 }

@@ -52,7 +52,14 @@ class DateRange:
     end: datetime
 
 
-Value = Token | DateRange | str
+@dataclass(frozen=True)
+class Number:
+    prefix: str
+    value: float
+
+
+Value = Token | DateRange | Number | str
+NUMBER_VALUE = re.compile(r"^(?P<prefix>[a-z]{2})?(?P<number>-?\d+(\.\d+)?)$")
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,19 @@ def parse_date(raw: str, param_name: str, tz: ZoneInfo, now: datetime) -> DateRa
         slack = max(abs(now - start) * 0.1, timedelta(days=1))
         start, end = start - slack, end + slack
     return DateRange(prefix, start, end)
+
+
+def parse_number(raw: str, param: SearchParam) -> Number:
+    match = NUMBER_VALUE.match(raw)
+    if not match:
+        raise InvalidSearch(f"{param.name}: {raw!r} is not a number", parameter=param.name)
+    prefix = match["prefix"] or "eq"
+    if prefix not in param.prefixes:
+        allowed = ", ".join(sorted(param.prefixes))
+        raise InvalidSearch(
+            f"{param.name}: prefix {prefix!r} not supported (use {allowed})", parameter=param.name
+        )
+    return Number(prefix, float(match["number"]))
 
 
 def parse_text(raw: str, param: SearchParam) -> str:
@@ -296,7 +316,7 @@ def parse_criterion(
         raise InvalidSearch(
             f"{param.name}: modifier :{modifier} is not supported", parameter=param.name
         )
-    if param.type is ParamType.TEXT:
+    if param.type is ParamType.TEXT or modifier == "text":
         return Criterion(param, modifier, (parse_text(value, param),))
     raw_values = [v for v in split_commas(value) if v]
     if not raw_values:
@@ -308,6 +328,8 @@ def parse_criterion(
         values = [parse_token(v, param) for v in raw_values]
     elif param.type is ParamType.DATE:
         values = [parse_date(v, param.name, tz, now) for v in raw_values]
+    elif param.type is ParamType.NUMBER:
+        values = [parse_number(v, param) for v in raw_values]
     else:
         values = [v[:MAX_VALUE_LENGTH] for v in raw_values]
     return Criterion(param, modifier, tuple(values))

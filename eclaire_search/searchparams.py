@@ -7,8 +7,10 @@ here (and, if it needs a new document field, a line in ``index_templates/``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+
+from eclaire_search import ig_constants as ig
 
 
 class ParamType(StrEnum):
@@ -56,11 +58,13 @@ class SearchParam:
     codes: tuple[str, ...] = ()  # closed value set, checked at parse time when non-empty
     definition: str | None = None  # canonical SearchParameter, for standard parameters
     aliases: tuple[str, ...] = ()
-    phrase_fields: tuple[str, ...] = field(default=())
+    text_fields: tuple[str, ...] = ()  # what a token's :text modifier searches
+    period: bool = False  # a date field holding a Period (date_range), not an instant
+    prefixes: frozenset[str] = frozenset()
 
-    @property
-    def prefixes(self) -> frozenset[str]:
-        return DATE_PREFIXES if self.type in (ParamType.DATE, ParamType.NUMBER) else frozenset()
+    def __post_init__(self) -> None:
+        if self.type is ParamType.DATE and not self.prefixes:
+            object.__setattr__(self, "prefixes", DATE_PREFIXES)
 
 
 SEARCH_PARAMS: tuple[SearchParam, ...] = (
@@ -119,6 +123,124 @@ SEARCH_PARAMS: tuple[SearchParam, ...] = (
         definition="http://hl7.org/fhir/SearchParameter/Resource-content",
     ),
 )
+
+TOKEN_MODIFIERS = frozenset({"not"})
+STRING_MODIFIERS = frozenset({"exact", "contains"})
+HL7_PHASE = "http://terminology.hl7.org/CodeSystem/research-study-phase"
+GENDER_SYSTEM = "http://hl7.org/fhir/administrative-gender"
+ISO_3166 = "urn:iso:std:iso:3166"
+TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
+    SearchParam(
+        "title",
+        ParamType.STRING,
+        ("title.sort",),
+        "ResearchStudy.title",
+        "Title starts with (case and accents ignored); :contains, :exact.",
+        modifiers=STRING_MODIFIERS,
+        definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-title",
+    ),
+    SearchParam(
+        "category",
+        ParamType.TOKEN,
+        ("category",),
+        "ResearchStudy.category",
+        "Regulation (REG536, REG745, REG746, JARDE) or its precision (study-ctis, cat2-jarde…).",
+        modifiers=TOKEN_MODIFIERS,
+        systems=frozenset({ig.CS_REGULATION_CODE, ig.CS_REGLEMENTATION_PRECISION}),
+        definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-category",
+    ),
+    SearchParam(
+        "phase",
+        ParamType.TOKEN,
+        ("phase",),
+        "ResearchStudy.phase",
+        "HL7 phase code (phase-3…) or ECLAIRE source phase code (phase-III…).",
+        modifiers=TOKEN_MODIFIERS,
+        systems=frozenset({HL7_PHASE, ig.CS_STUDY_PHASE_SOURCE}),
+    ),
+    SearchParam(
+        "recruitment-status",
+        ParamType.TOKEN,
+        ("recruitment_status",),
+        f"ResearchStudy.extension('{ig.EXT_RECRUITMENT_STATUS}').value",
+        "Recruitment: upcoming, recruiting, completed-recruiting.",
+        modifiers=TOKEN_MODIFIERS,
+        systems=frozenset({ig.CS_STATUS_RECRUITMENT}),
+        codes=("upcoming", "recruiting", "completed-recruiting"),
+    ),
+    SearchParam(
+        "condition",
+        ParamType.TOKEN,
+        ("condition_code",),
+        "ResearchStudy.condition",
+        "MedDRA code (`system|code`, either MedDRA system); :text searches condition text.",
+        modifiers=frozenset({"not", "text"}),
+        text_fields=("conditions_text",),
+        definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-condition",
+    ),
+    SearchParam(
+        "location",
+        ParamType.TOKEN,
+        ("country",),
+        "ResearchStudy.location",
+        "Country, ISO 3166 alpha-2 (every study is FR).",
+        modifiers=TOKEN_MODIFIERS,
+        systems=frozenset({ISO_3166}),
+        definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-location",
+    ),
+    SearchParam(
+        "site-city",
+        ParamType.STRING,
+        ("site_city",),
+        "Location.address.city (via ResearchStudy.site)",
+        "Site city starts with; case, accents, hyphens ignored (Saint-Étienne = saint etienne).",
+        modifiers=STRING_MODIFIERS,
+    ),
+    SearchParam(
+        "site-postal-code",
+        ParamType.STRING,
+        ("site_postal_code",),
+        "Location.address.postalCode (via ResearchStudy.site)",
+        "Site postal code starts with: 75 Paris, 971 Guadeloupe, 20 Corsica.",
+        modifiers=frozenset({"exact"}),
+    ),
+    SearchParam(
+        "age",
+        ParamType.NUMBER,
+        ("age_range",),
+        "Group.characteristic (grp-age valueRange)",
+        "An age in years the study admits (eq only); a study without age bands does not match.",
+        prefixes=frozenset({"eq"}),
+    ),
+    SearchParam(
+        "gender",
+        ParamType.TOKEN,
+        ("gender",),
+        "Group.characteristic (grp-gender)",
+        "Sex the study admits: male, female.",
+        modifiers=TOKEN_MODIFIERS,
+        systems=frozenset({GENDER_SYSTEM}),
+        codes=("male", "female", "other", "unknown"),
+    ),
+    SearchParam(
+        "sponsor-name",
+        ParamType.STRING,
+        ("sponsor_name",),
+        "ResearchStudy.extension('associatedParty').extension('name')",
+        "Sponsor name starts with (case and accents ignored); :contains, :exact.",
+        modifiers=STRING_MODIFIERS,
+    ),
+    SearchParam(
+        "recruitment-date",
+        ParamType.DATE,
+        ("recruitment_period",),
+        f"ResearchStudy.extension('{ig.EXT_RECRUITMENT_PERIOD}').value",
+        "Recruitment period, with FHIR's Period semantics (eq: within; gt/ge/lt/le: overlaps…).",
+        period=True,
+    ),
+)
+
+SEARCH_PARAMS = SEARCH_PARAMS + TRIAL_FINDER_PARAMS
 
 BY_NAME: dict[str, SearchParam] = {
     name: param for param in SEARCH_PARAMS for name in (param.name, *param.aliases)

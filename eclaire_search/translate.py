@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from eclaire_search.params import Criterion, DateRange, SearchRequest, SortKey, Token
+from eclaire_search.params import Criterion, DateRange, Number, SearchRequest, SortKey, Token
 from eclaire_search.searchparams import ParamType
 
 Body = dict[str, Any]
@@ -64,6 +64,53 @@ def date_clause(field: str, value: DateRange) -> Body:
     return clause
 
 
+# FHIR date search on a Period (R4 §3.1.1.4): the relation of the target period to the range.
+PERIOD_RELATIONS = {
+    "eq": "within",
+    "ne": "within",
+    "ap": "intersects",
+    "gt": "intersects",
+    "ge": "intersects",
+    "lt": "intersects",
+    "le": "intersects",
+    "sa": "within",
+    "eb": "within",
+}
+
+
+def period_clause(field: str, value: DateRange) -> Body:
+    clause = date_clause(field, value)
+    inner = clause["bool"]["must_not"][0] if value.prefix == "ne" else clause
+    inner["range"][field]["relation"] = PERIOD_RELATIONS[value.prefix]
+    return clause
+
+
+def wildcard_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
+
+
+def string_clause(field: str, modifier: str | None, value: str) -> Body:
+    """FHIR string: starts-with by default; the field's normalizer folds case and accents."""
+    if modifier == "exact":
+        return {"term": {field: value}}
+    if modifier == "contains":
+        return {
+            "wildcard": {field: {"value": f"*{wildcard_escape(value)}*", "case_insensitive": True}}
+        }
+    return {"prefix": {field: {"value": value}}}
+
+
+def text_clause(fields: tuple[str, ...], query: str) -> Body:
+    return {
+        "simple_query_string": {
+            "query": query,
+            "fields": list(fields),
+            "default_operator": "and",
+            "flags": TEXT_FLAGS,
+        }
+    }
+
+
 def any_of(clauses: list[Body]) -> Body:
     if len(clauses) == 1:
         return clauses[0]
@@ -74,6 +121,10 @@ def criterion_clause(criterion: Criterion) -> tuple[str, Body]:
     """Return (bool occurrence, clause) for one criterion."""
     param = criterion.param
     field = param.fields[0]
+    if param.type is ParamType.TEXT:
+        return "must", text_clause(param.fields, str(criterion.values[0]))
+    if criterion.modifier == "text":
+        return "must", text_clause(param.text_fields, str(criterion.values[0]))
     if param.type is ParamType.TOKEN:
         terms = token_terms(criterion)
         if criterion.modifier == "not":
@@ -82,18 +133,18 @@ def criterion_clause(criterion: Criterion) -> tuple[str, Body]:
             )
         return "filter", ({"terms": {field: terms}} if terms else MATCH_NONE)
     if param.type is ParamType.DATE:
-        clauses = [date_clause(field, v) for v in criterion.values if isinstance(v, DateRange)]
-        return "filter", any_of(clauses)
-    if param.type is ParamType.TEXT:
-        query = str(criterion.values[0])
-        return "must", {
-            "simple_query_string": {
-                "query": query,
-                "fields": list(param.fields),
-                "default_operator": "and",
-                "flags": TEXT_FLAGS,
-            }
-        }
+        build = period_clause if param.period else date_clause
+        return "filter", any_of(
+            [build(field, v) for v in criterion.values if isinstance(v, DateRange)]
+        )
+    if param.type is ParamType.STRING:
+        return "filter", any_of(
+            [string_clause(field, criterion.modifier, str(v)) for v in criterion.values]
+        )
+    if param.type is ParamType.NUMBER:  # eq on a range field: the range contains the number
+        return "filter", any_of(
+            [{"term": {field: v.value}} for v in criterion.values if isinstance(v, Number)]
+        )
     raise NotImplementedError(f"no translation for {param.type}")  # pragma: no cover
 
 

@@ -209,3 +209,130 @@ def test_reverse_walk_mirrors_the_sort() -> None:
         {"id": {"order": "desc", "missing": "_first"}},
     ]
     assert reversed_body["search_after"] == [1, "x"]
+
+
+def filter_of(query: list[tuple[str, str]]) -> Any:
+    return only_clause(query)["bool"]["filter"][0]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ([("title", "Évaluation")], {"prefix": {"title.sort": {"value": "Évaluation"}}}),
+        ([("title:exact", "x")], {"term": {"title.sort": "x"}}),
+        (
+            [("title:contains", "a*b?")],
+            {"wildcard": {"title.sort": {"value": "*a\\*b\\?*", "case_insensitive": True}}},
+        ),
+        ([("site-city", "Saint-Étienne")], {"prefix": {"site_city": {"value": "Saint-Étienne"}}}),
+        (
+            [("site-postal-code", "971,20")],
+            {
+                "bool": {
+                    "should": [
+                        {"prefix": {"site_postal_code": {"value": "971"}}},
+                        {"prefix": {"site_postal_code": {"value": "20"}}},
+                    ],
+                    "minimum_should_match": 1,
+                }
+            },
+        ),
+        (
+            [("sponsor-name:contains", "chu")],
+            {"wildcard": {"sponsor_name": {"value": "*chu*", "case_insensitive": True}}},
+        ),
+        ([("age", "30")], {"term": {"age_range": 30.0}}),
+        ([("age", "eq65")], {"term": {"age_range": 65.0}}),
+        ([("gender", "female")], {"terms": {"gender": ["female"]}}),
+        ([("category", "REG536,cat2-jarde")], {"terms": {"category": ["REG536", "cat2-jarde"]}}),
+        (
+            [("phase", "http://terminology.hl7.org/CodeSystem/research-study-phase|phase-3")],
+            {"terms": {"phase": ["phase-3"]}},
+        ),
+        ([("recruitment-status", "recruiting")], {"terms": {"recruitment_status": ["recruiting"]}}),
+        ([("location", "FR")], {"terms": {"country": ["FR"]}}),
+        (
+            [("condition", "https://www.meddra.org|10090001")],
+            {"terms": {"condition_code": ["https://www.meddra.org|10090001"]}},
+        ),
+        (
+            [("recruitment-date", "2024")],
+            {
+                "range": {
+                    "recruitment_period": {
+                        "gte": "2024-01-01T00:00:00+01:00",
+                        "lt": "2025-01-01T00:00:00+01:00",
+                        "relation": "within",
+                    }
+                }
+            },
+        ),
+        (
+            [("recruitment-date", "ge2024-03-01")],
+            {
+                "range": {
+                    "recruitment_period": {
+                        "gte": "2024-03-01T00:00:00+01:00",
+                        "relation": "intersects",
+                    }
+                }
+            },
+        ),
+        (
+            [("recruitment-date", "sa2024-03-01")],
+            {
+                "range": {
+                    "recruitment_period": {"gte": "2024-03-02T00:00:00+01:00", "relation": "within"}
+                }
+            },
+        ),
+        (
+            [("recruitment-date", "lt2024-03-01")],
+            {
+                "range": {
+                    "recruitment_period": {
+                        "lt": "2024-03-01T00:00:00+01:00",
+                        "relation": "intersects",
+                    }
+                }
+            },
+        ),
+        (
+            [("recruitment-date", "ne2024")],
+            {
+                "bool": {
+                    "must_not": [
+                        {
+                            "range": {
+                                "recruitment_period": {
+                                    "gte": "2024-01-01T00:00:00+01:00",
+                                    "lt": "2025-01-01T00:00:00+01:00",
+                                    "relation": "within",
+                                }
+                            }
+                        }
+                    ]
+                }
+            },
+        ),
+    ],
+)
+def test_trial_finder_filters(query: list[tuple[str, str]], expected: dict[str, Any]) -> None:
+    assert filter_of(query) == expected
+
+
+def test_condition_text_is_full_text_on_conditions() -> None:
+    assert only_clause([("condition:text", "cancer du sein")]) == {
+        "bool": {
+            "must": [
+                {
+                    "simple_query_string": {
+                        "query": "cancer du sein",
+                        "fields": ["conditions_text"],
+                        "default_operator": "and",
+                        "flags": "PHRASE|OR|NOT|PRECEDENCE|WHITESPACE",
+                    }
+                }
+            ]
+        }
+    }
