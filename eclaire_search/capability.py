@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eclaire_search.searchparams import INCLUDES, RESULT_PARAMS, SEARCH_PARAMS
+from eclaire_search.searchparams import BY_NAME, INCLUDES, RESULT_PARAMS, SEARCH_PARAMS, SearchParam
 
 VERSION = "0.1.0"
 PROFILES = {
@@ -13,18 +13,46 @@ PROFILES = {
     "Location": "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-location",
     "Organization": "http://hl7.org/fhir/StructureDefinition/Organization",
 }
-CUSTOM_PARAM_BASE = "https://eclaire-search.example/fhir/SearchParameter"
 
 
-def search_parameter_url(name: str, definition: str | None) -> str:
-    return definition or f"{CUSTOM_PARAM_BASE}/ResearchStudy-{name}"
+def search_parameter_id(param: SearchParam) -> str:
+    return f"ResearchStudy-{param.name.lstrip('_')}"
+
+
+def search_parameter(param: SearchParam, base_url: str) -> dict[str, Any]:
+    """The SearchParameter resource a custom row stands for (served at /R4/SearchParameter)."""
+    resource: dict[str, Any] = {
+        "resourceType": "SearchParameter",
+        "id": search_parameter_id(param),
+        "url": f"{base_url}/SearchParameter/{search_parameter_id(param)}",
+        "name": param.name,
+        "status": "active",
+        "description": param.description,
+        "code": param.name,
+        "base": ["ResearchStudy"],
+        "type": param.type.value,
+        "expression": param.expression,
+    }
+    if param.modifiers:
+        resource["modifier"] = sorted(param.modifiers)
+    if param.prefixes:
+        resource["comparator"] = sorted(param.prefixes)
+    return resource
+
+
+def custom_search_parameter(resource_id: str, base_url: str) -> dict[str, Any] | None:
+    for param in BY_NAME.values():
+        if param.definition is None and search_parameter_id(param) == resource_id:
+            return search_parameter(param, base_url)
+    return None
 
 
 def capability_statement(base_url: str, software_date: str) -> dict[str, Any]:
     search_params = [
         {
             "name": name,
-            "definition": search_parameter_url(param.name, param.definition),
+            "definition": param.definition
+            or f"{base_url}/SearchParameter/{search_parameter_id(param)}",
             "type": param.type.value,
             "documentation": param.description,
         }
@@ -46,6 +74,7 @@ def capability_statement(base_url: str, software_date: str) -> dict[str, Any]:
         for kind, profile in PROFILES.items()
         if kind != "ResearchStudy"
     ]
+    others.append({"type": "SearchParameter", "interaction": [{"code": "read"}]})
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",

@@ -11,14 +11,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from eclaire_search.capability import capability_statement
+from eclaire_search.capability import capability_statement, custom_search_parameter
 from eclaire_search.errors import MethodNotAllowed, NotSupported, ResourceNotFound
 from eclaire_search.params import check_format, parse_search
 from eclaire_search.responses import FHIRResponse
 from eclaire_search.search import search_studies
 from eclaire_search.state import AppState
 
-READ_ONLY_TYPES = ("Group", "Location", "Organization")
+READ_ONLY_TYPES = ("Group", "Location", "Organization", "SearchParameter")
 SITE_ID = re.compile(r"^(?P<study>.+)-(?P<index>\d+)-site$")
 FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 STARTED = datetime.now(UTC).isoformat(timespec="seconds")
@@ -68,11 +68,13 @@ async def search(request: Request) -> Response:
     return FHIRResponse(bundle, pretty=search_request.pretty)
 
 
-async def locate(app: AppState, kind: str, resource_id: str) -> dict[str, Any] | None:
+async def locate(app: AppState, kind: str, resource_id: str, base: str) -> dict[str, Any] | None:
     """Find one resource: every one of them lives inside its study's document."""
     if kind == "ResearchStudy":
         source = await app.backend.get_source(resource_id, ["resource"])
         return source["resource"] if source else None
+    if kind == "SearchParameter":
+        return custom_search_parameter(resource_id, base)
     if kind == "Organization" and resource_id in app.assigners:
         return app.assigners[resource_id]
     if kind == "Group" and resource_id.endswith("-enrollment-group"):
@@ -112,7 +114,7 @@ async def read(request: Request) -> Response:
         raise ResourceNotFound(f"Resource type {kind!r} is not served here")
     resource = None
     if FHIR_ID.match(resource_id):
-        resource = await locate(state(request), kind, resource_id)
+        resource = await locate(state(request), kind, resource_id, base_url(request))
     if resource is None:
         raise ResourceNotFound(f"{kind}/{resource_id} is not known")
     meta = resource.get("meta") or {}

@@ -259,3 +259,17 @@ def test_unreachable_opensearch_is_503(loaded: Loaded) -> None:
         assert body["issue"][0]["code"] == "transient"
         assert_outcome(client.get("/R4/ResearchStudy/2021-A01861-40"), 503)
         assert client.get("/ready").status_code == 503
+
+
+def test_custom_parameters_have_search_parameter_definitions(api: TestClient) -> None:
+    statement = get(api, "/R4/metadata")
+    params = {p["name"]: p for p in statement["rest"][0]["resource"][0]["searchParam"]}
+    definition = params["site-city"]["definition"]
+    assert definition == "http://testserver/R4/SearchParameter/ResearchStudy-site-city"
+    resource = get(api, urlsplit(definition).path)
+    assert resource["resourceType"] == "SearchParameter"
+    assert resource["code"] == "site-city" and resource["type"] == "string"
+    assert resource["expression"].startswith("Location.address.city")
+    assert resource["modifier"] == ["contains", "exact"]
+    assert params["status"]["definition"].startswith("http://hl7.org/fhir/SearchParameter/")
+    assert_outcome(api.get("/R4/SearchParameter/ResearchStudy-status"), 404)
