@@ -89,6 +89,7 @@ def render(ig_dir: Path) -> str:
     w("(the repository's sibling ../shared/ig/ directory). Do not edit: regenerate.")
     w('"""')
     w("# ruff: noqa: E501, RUF001")
+    w("# fmt: off")  # generated layout; `ruff format` must leave it as the generator wrote it
     w("")
     w("from __future__ import annotations")
     w("")
