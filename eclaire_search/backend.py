@@ -6,6 +6,8 @@ timeouts and no retries on the request path, so an outage answers within a secon
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -104,6 +106,37 @@ class Backend:
         except os_errors.NotFoundError:
             return None
         return response.get("_source") if response.get("found") else None
+
+    async def scan(
+        self, body: dict[str, Any], page_size: int = 500
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every hit of the query, page by page under one point-in-time: flat memory, no 10k cap."""
+        pit_id = await self.open_pit()
+        page = {**body, "size": page_size}
+        page.setdefault("sort", [{"id": "asc"}])
+        try:
+            while True:
+                response = await self.search(page, pit_id=pit_id)
+                hits = response["hits"]["hits"]
+                for hit in hits:
+                    yield hit
+                if len(hits) < page_size:
+                    return
+                pit_id = response.get("pit_id", pit_id)
+                page = {**page, "search_after": hits[-1]["sort"]}
+        finally:
+            with contextlib.suppress(os_errors.OpenSearchException):  # else it expires alone
+                await self.client.delete_pit(body={"pit_id": [pit_id]})
+
+    async def data_timestamp(self) -> tuple[str | None, str | None]:
+        """(concrete index, time of the last successful load recorded in its mapping _meta)."""
+        try:
+            response = await self._call(self.client.indices.get_mapping, index=self.alias)
+        except os_errors.NotFoundError:
+            return None, None
+        for index, body in sorted(response.items()):
+            return index, (body["mappings"].get("_meta") or {}).get("data_timestamp")
+        return None, None
 
     async def count(self, body: dict[str, Any]) -> int:
         response = await self._call(self.client.count, index=self.alias, body=body)

@@ -60,6 +60,7 @@ class SearchParam:
     aliases: tuple[str, ...] = ()
     text_fields: tuple[str, ...] = ()  # what a token's :text modifier searches
     period: bool = False  # a date field holding a Period (date_range), not an instant
+    facet: str | None = None  # keyword field /api/facets counts for this parameter
     prefixes: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
@@ -97,6 +98,7 @@ SEARCH_PARAMS: tuple[SearchParam, ...] = (
         systems=STATUS_SYSTEMS,
         codes=RESEARCH_STUDY_STATUSES,
         definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-status",
+        facet="status",
     ),
     SearchParam(
         "_lastUpdated",
@@ -148,6 +150,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         modifiers=TOKEN_MODIFIERS,
         systems=frozenset({ig.CS_REGULATION_CODE, ig.CS_REGLEMENTATION_PRECISION}),
         definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-category",
+        facet="category",
     ),
     SearchParam(
         "phase",
@@ -157,6 +160,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "HL7 phase code (phase-3…) or ECLAIRE source phase code (phase-III…).",
         modifiers=TOKEN_MODIFIERS,
         systems=frozenset({HL7_PHASE, ig.CS_STUDY_PHASE_SOURCE}),
+        facet="phase",
     ),
     SearchParam(
         "recruitment-status",
@@ -167,6 +171,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         modifiers=TOKEN_MODIFIERS,
         systems=frozenset({ig.CS_STATUS_RECRUITMENT}),
         codes=("upcoming", "recruiting", "completed-recruiting"),
+        facet="recruitment_status",
     ),
     SearchParam(
         "condition",
@@ -177,6 +182,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         modifiers=frozenset({"not", "text"}),
         text_fields=("conditions_text",),
         definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-condition",
+        facet="condition_code",
     ),
     SearchParam(
         "location",
@@ -187,6 +193,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         modifiers=TOKEN_MODIFIERS,
         systems=frozenset({ISO_3166}),
         definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-location",
+        facet="country",
     ),
     SearchParam(
         "site-city",
@@ -195,6 +202,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "Location.address.city (via ResearchStudy.site)",
         "Site city starts with; case, accents, hyphens ignored (Saint-Étienne = saint etienne).",
         modifiers=STRING_MODIFIERS,
+        facet="site_city.raw",
     ),
     SearchParam(
         "site-postal-code",
@@ -221,6 +229,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         modifiers=TOKEN_MODIFIERS,
         systems=frozenset({GENDER_SYSTEM}),
         codes=("male", "female", "other", "unknown"),
+        facet="gender",
     ),
     SearchParam(
         "sponsor-name",
@@ -229,6 +238,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "ResearchStudy.extension('associatedParty').extension('name')",
         "Sponsor name starts with (case and accents ignored); :contains, :exact.",
         modifiers=STRING_MODIFIERS,
+        facet="sponsor_name.raw",
     ),
     SearchParam(
         "recruitment-date",

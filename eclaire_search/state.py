@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,15 @@ class AppState:
     tz: ZoneInfo
     assigners: dict[str, dict[str, Any]] = field(default_factory=assigner_organizations)
     cache: dict[str, Any] = field(default_factory=dict)
+
+    async def data_timestamp(self, max_age: float = 5.0) -> str | None:
+        """Last successful load time, re-read at most every ``max_age`` seconds."""
+        cached = self.cache.get("data_timestamp")
+        if cached and time.monotonic() - cached[0] < max_age:
+            return cached[1]  # type: ignore[no-any-return]
+        _, timestamp = await self.backend.data_timestamp()
+        self.cache["data_timestamp"] = (time.monotonic(), timestamp)
+        return timestamp
 
     @classmethod
     def create(cls, settings: Settings) -> AppState:

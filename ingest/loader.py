@@ -219,6 +219,7 @@ class Loader:
         self.client.indices.refresh(index=index)
         summary.deleted = len(set(previous) - seen)
         count = int(self.client.count(index=index)["count"])
+        self.stamp(index, count)
         if count != summary.indexed:
             raise RuntimeError(
                 f"index {index} holds {count} documents, {summary.indexed} were sent; "
@@ -226,6 +227,11 @@ class Loader:
             )
         self.swap(index, summary)
         return summary
+
+    def stamp(self, index: str, studies: int) -> None:
+        """Record the load time in the index itself, where /api/version reads it."""
+        meta = {"data_timestamp": now_instant(), "studies": studies}
+        self.client.indices.put_mapping(index=index, body={"_meta": meta})
 
     def swap(self, index: str, summary: LoadSummary) -> None:
         old = alias_indices(self.client, self.alias)
@@ -271,4 +277,5 @@ class Loader:
             ({"_op_type": "delete", "_index": current[0], "_id": i} for i in vanished), summary
         )
         self.client.indices.refresh(index=current[0])
+        self.stamp(current[0], int(self.client.count(index=current[0])["count"]))
         return summary

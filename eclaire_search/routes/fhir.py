@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from eclaire_search.capability import capability_statement, custom_search_parameter
 from eclaire_search.errors import MethodNotAllowed, NotSupported, ResourceNotFound
-from eclaire_search.params import check_format, parse_search
+from eclaire_search.params import SearchRequest, check_format, parse_search
 from eclaire_search.responses import FHIRResponse
 from eclaire_search.search import search_studies
 from eclaire_search.state import AppState
@@ -44,20 +44,26 @@ async def metadata(request: Request) -> Response:
     return FHIRResponse(capability_statement(base_url(request), STARTED), pretty=pretty(request))
 
 
-async def search(request: Request) -> Response:
+async def read_search(request: Request, own: tuple[str, ...] = ()) -> SearchRequest:
+    """The typed search of a GET query string or POST form; ``own`` names route options."""
     app = state(request)
     items = list(request.query_params.multi_items())
     if request.method == "POST":
         form = await request.form()
         items += [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     strict = "handling=strict" in request.headers.get("prefer", "").replace(" ", "")
-    search_request = parse_search(
-        items,
+    return parse_search(
+        [(k, v) for k, v in items if k not in own],
         default_count=app.settings.default_count,
         max_count=app.settings.max_count,
         tz=app.tz,
         strict=strict,
     )
+
+
+async def search(request: Request) -> Response:
+    app = state(request)
+    search_request = await read_search(request)
     bundle = await search_studies(
         search_request,
         backend=app.backend,
@@ -65,7 +71,11 @@ async def search(request: Request) -> Response:
         base_url=base_url(request),
         assigners=app.assigners,
     )
-    return FHIRResponse(bundle, pretty=search_request.pretty)
+    headers = {}
+    if timestamp := await app.data_timestamp():
+        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+        headers["Last-Modified"] = format_datetime(moment.astimezone(UTC), usegmt=True)
+    return FHIRResponse(bundle, pretty=search_request.pretty, headers=headers)
 
 
 async def locate(app: AppState, kind: str, resource_id: str, base: str) -> dict[str, Any] | None:

@@ -59,7 +59,11 @@ def test_project_analyzer_folds_french(opensearch_url: str) -> None:
 
         assert tokens("french_text", "l'Hôpital") == ["hopital"]
         assert tokens("french_text", "Les hôpitaux d'Île-de-France") == ["hopital", "ile", "franc"]
-        assert tokens("place", "Saint-Étienne") == tokens("place", "saint etienne") == ["saint etienne"]
+        assert (
+            tokens("place", "Saint-Étienne")
+            == tokens("place", "saint etienne")
+            == ["saint etienne"]
+        )
     finally:
         call(f"{opensearch_url}/{index}", method="DELETE")
 

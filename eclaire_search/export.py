@@ -1,0 +1,110 @@
+"""Streamed export (Flux 1): every matching study as NDJSON or CSV, in constant memory.
+
+Rows are built from what the resources already publish; nothing personal is added (site
+contacts are not in the CSV at all).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+
+from eclaire_search.params import SearchRequest
+from eclaire_search.translate import INCLUDE_SOURCES, query
+
+CSV_COLUMNS = (
+    ("id", "study id (EU CT number or ID-RCB)"),
+    ("title", "title"),
+    ("status", "FHIR status"),
+    ("phase", "phase codes (HL7 and source), | separated"),
+    ("category", "regulation and precision codes, | separated"),
+    ("recruitment_status", "upcoming, recruiting or completed-recruiting"),
+    ("conditions", "condition texts and MedDRA labels, | separated"),
+    ("site_cities", "cities of the sites, | separated"),
+    ("site_postal_codes", "postal codes of the sites, | separated"),
+    ("sponsor", "sponsor names, | separated"),
+    ("identifiers", "business identifiers, | separated"),
+    ("last_updated", "meta.lastUpdated"),
+)
+SOURCE_FIELDS = [
+    "resource",
+    "status",
+    "phase",
+    "category",
+    "recruitment_status",
+    "conditions_text",
+    "site_city",
+    "site_postal_code",
+    "sponsor_name",
+    "last_updated",
+]
+
+
+def export_body(request: SearchRequest, *, csv_rows: bool) -> dict[str, Any]:
+    source = (
+        SOURCE_FIELDS
+        if csv_rows
+        else [
+            "resource",
+            *(INCLUDE_SOURCES[i] for i in sorted(request.includes) if i in INCLUDE_SOURCES),
+        ]
+    )
+    return {"query": query(request.criteria), "_source": source, "sort": [{"id": "asc"}]}
+
+
+def _joined(values: Any) -> str:
+    if values is None:
+        return ""
+    if isinstance(values, list):
+        return "|".join(str(v) for v in values)
+    return str(values)
+
+
+def csv_row(source: dict[str, Any]) -> list[str]:
+    resource = source["resource"]
+    identifiers = [i.get("value", "") for i in resource.get("identifier", [])]
+    return [
+        resource["id"],
+        resource.get("title") or "",
+        _joined(source.get("status")),
+        _joined(source.get("phase")),
+        _joined(source.get("category")),
+        _joined(source.get("recruitment_status")),
+        _joined(source.get("conditions_text")),
+        _joined(source.get("site_city")),
+        _joined(source.get("site_postal_code")),
+        _joined(source.get("sponsor_name")),
+        _joined(identifiers),
+        _joined(source.get("last_updated")),
+    ]
+
+
+def _csv_line(row: list[str]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(row)  # RFC 4180 quoting
+    return buffer.getvalue().encode()
+
+
+async def csv_stream(hits: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    yield "\ufeff".encode() + _csv_line([name for name, _ in CSV_COLUMNS])
+    async for hit in hits:
+        yield _csv_line(csv_row(hit["_source"]))
+
+
+async def ndjson_stream(
+    hits: AsyncIterator[dict[str, Any]], request: SearchRequest
+) -> AsyncIterator[bytes]:
+    """One ResearchStudy per line, each followed by its linked resources when asked."""
+    newline = orjson.OPT_APPEND_NEWLINE
+    async for hit in hits:
+        source = hit["_source"]
+        lines = [orjson.dumps(source["resource"], option=newline)]
+        if "ResearchStudy:enrollment" in request.includes and source.get("group"):
+            lines.append(orjson.dumps(source["group"], option=newline))
+        for key in ("locations", "organizations"):
+            lines += [orjson.dumps(r, option=newline) for r in source.get(key) or []]
+        yield b"".join(lines)
