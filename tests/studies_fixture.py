@@ -193,6 +193,10 @@ def write_exports(directory: Path) -> list[Expected]:
     return expected
 
 
+def jarde_records(numbers: range, *, title: str = "Étude du sommeil") -> list[dict[str, Any]]:
+    return [riph_record(i, "EN_COURS", "JARDE", f"2020-A{i:05d}-01", title) for i in numbers]
+
+
 class Loaded:
     def __init__(
         self,

@@ -13,17 +13,13 @@ from typing import Any
 import pytest
 from opensearchpy import OpenSearch
 from starlette.testclient import TestClient
-from studies_fixture import riph_record
+from studies_fixture import jarde_records
 
 from eclaire_search.app import create_app
 from eclaire_search.settings import Settings
 from ingest.loader import alias_indices, create_sync_client
 from ingest.lock import LockHeld, lease
 from ingest.pipeline import run_ingest
-
-
-def jarde_records(numbers: range, *, title: str = "Étude du sommeil") -> list[dict[str, Any]]:
-    return [riph_record(i, "EN_COURS", "JARDE", f"2020-A{i:05d}-01", title) for i in numbers]
 
 
 def write(path: Path, records: list[dict[str, Any]]) -> list[Path]:
