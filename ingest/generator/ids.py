@@ -1,8 +1,9 @@
 """Primary numbers: unique by construction, a pure function of (stream, ordinal).
 
 Each file's records come from a few streams (published, extras, malformed; DM and DM-DIV
-apart) and the k-th record of stream s gets the global number ``k * streams + s``, which is
-then laid out as a real-looking identifier. Uniqueness therefore never depends on the random
+apart). The k-th record of stream s gets the year ``years[k % len(years)]`` and, within that
+year, the serial ``(k // len(years)) * streams + s``: a bijection, and every stream spreads
+evenly over the years. Uniqueness therefore never depends on the random
 content, an id can be recomputed without generating its record (needed for cross-file
 duplicates), and ids stay the same whatever the scale.
 
@@ -46,9 +47,8 @@ def _check(text: str, modulo: int = 100) -> int:
 
 def riph_number(space: IdSpace, stream: int, ordinal: int) -> tuple[int, str]:
     """``(year, ID-RCB)`` such as ``(2021, "2021-A12345-67")``."""
-    number = ordinal * space.streams + stream
-    year = RIPH_YEARS[number % len(RIPH_YEARS)]
-    rest = number // len(RIPH_YEARS)
+    year = RIPH_YEARS[ordinal % len(RIPH_YEARS)]
+    rest = ordinal // len(RIPH_YEARS) * space.streams + stream
     width = space.high - space.low
     letter = _LETTERS[rest // width]
     body = f"{year}-{letter}{space.low + rest % width:05d}"
@@ -57,9 +57,8 @@ def riph_number(space: IdSpace, stream: int, ordinal: int) -> tuple[int, str]:
 
 def ctis_number(stream: int, ordinal: int) -> tuple[int, str]:
     """``(year, EU trial number)`` such as ``(2023, "2023-500123-45-00")``."""
-    number = ordinal * CTIS_SPACE.streams + stream
-    year = CTIS_YEARS[number % len(CTIS_YEARS)]
-    body = f"{year}-{500_100 + number // len(CTIS_YEARS)}"
+    year = CTIS_YEARS[ordinal % len(CTIS_YEARS)]
+    body = f"{year}-{500_100 + ordinal // len(CTIS_YEARS) * CTIS_SPACE.streams + stream}"
     return year, f"{body}-{_check(body):02d}-00"
 
 

@@ -1,9 +1,11 @@
 """Bad records, each with the outcome the ingest must reach (rulings R15, source-exports §4).
 
 Dead letters cannot become a study (no id, unknown regulation or ``etat``, not an object, an
-id seen before). Warnings are still good studies: one optional field is unusable and is
-dropped or tolerated, and the run summary may count a warning. The reference crashed or
-guessed on all of them; the tags let tests check that ours does neither.
+id seen before: the later occurrence is the bad one). ``warning`` means the record is still a
+good, published study: one optional field is unusable and is dropped, or tolerated and
+normalised (``fr,de``, ``"false"``, ``Oui``, a straight apostrophe, null arrays); whether the
+run summary then counts a warning is the mapping's choice. The reference crashed or guessed
+on all of them; the tags let tests check that ours does neither.
 
 Kinds are dealt over the files in a fixed rotation (:data:`ROTATION`), so a handful of bad
 records already covers every kind and file; more records cycle through it again.

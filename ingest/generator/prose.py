@@ -101,7 +101,7 @@ def french_objective(rng: random.Random, condition: str) -> str:
 def french_summary(rng: random.Random, condition: str, months: int | None) -> str:
     """Two to five sentences, paragraphs split by ``<br>`` as the RIPH editor stores them."""
     pool = [
-        f"{bare(condition).capitalize()} reste une cause majeure de morbidité en France.",
+        f"{condition[:1].upper()}{condition[1:]} reste une cause majeure de morbidité en France.",
         f"Cette étude vise à évaluer une nouvelle stratégie de prise en charge {de(condition)}.",
         "Il s'agit d'une recherche multicentrique, randomisée, menée dans des centres hospitaliers "
         "universitaires.",

@@ -23,7 +23,7 @@ from ingest.generator.people import (
     PROMOTER_KINDS_JARDE,
     Sponsor,
 )
-from ingest.generator.places import City, pick_city, street_address
+from ingest.generator.places import pick_city, street_address
 from ingest.generator.prose import (
     SENTINEL,
     criteria,
@@ -185,49 +185,44 @@ def build(
     return record
 
 
+def _block(
+    prefix: str, who: tuple[str, str, str], where: Sponsor, siret: str | None
+) -> dict[str, Any]:
+    """A ``promoteur_*``/``mandataire_*`` block: a person, an organisation and its address."""
+    name, address, postal, city, country = where
+    values = (*who, name, address, siret, postal, city, country)
+    return {f"{prefix}_{k}": v for k, v in zip(_PARTY, values, strict=True)}
+
+
 def _parties(rng: random.Random, record: dict[str, Any], sponsor: Sponsor) -> None:
-    """Submitter (``deposant_*``), and sometimes sponsor and legal-representative blocks."""
-    name, address, postal, city, country = sponsor
-    last, first, email = common.person(rng)
-    record["deposant_organisme"] = entities(rng, name, rate=0.3 if "&" in name else 0.03)
-    record["deposant_nom"], record["deposant_prenom"], record["deposant_courriel"] = (
-        last,
-        first,
-        email,
-    )
-    record["deposant_adresse"], record["deposant_code_postal"] = address, postal
-    record["deposant_ville"], record["deposant_pays"] = city, country
-    record["deposant_siret"] = _siret(rng)
-    mandated = rng.random() < 0.1
-    record["is_mandataire"] = mandated
-    if rng.random() < 0.5:
-        values = (
-            last,
-            first,
-            email,
-            name,
-            address,
-            record["deposant_siret"],
-            postal,
-            city,
-            country,
+    """Submitter (``deposant_*``) and, when known, sponsor and representative blocks.
+
+    A sponsor established abroad submits through a legal representative in France, so the
+    submitter is always French and ``is_mandataire`` says whether it represents someone.
+    """
+    foreign = sponsor[4] != "France"
+    sponsor_person = common.person(rng)
+    if foreign:
+        city = pick_city(rng)
+        submitter: Sponsor = (
+            f"Représentant Recherche Clinique {city.name}",
+            street_address(rng),
+            city.postal_codes[0],
+            city.name,
+            "France",
         )
-        record.update({f"promoteur_{k}": v for k, v in zip(_PARTY, values, strict=True)})
-    if mandated:
-        _representative(rng, record, pick_city(rng))
-
-
-def _representative(rng: random.Random, record: dict[str, Any], city: City) -> None:
-    last, first, email = common.person(rng)
-    values = (
-        last,
-        first,
-        email,
-        f"Mandataire Recherche {city.name}",
-        street_address(rng),
-        _siret(rng),
-        city.postal_codes[0],
-        city.name,
-        "France",
-    )
-    record.update({f"mandataire_{k}": v for k, v in zip(_PARTY, values, strict=True)})
+        who = common.person(rng)
+    else:
+        submitter, who = sponsor, sponsor_person
+    name, address, postal, city_name, country = submitter
+    record["deposant_organisme"] = entities(rng, name, rate=0.3 if "&" in name else 0.03)
+    record["deposant_nom"], record["deposant_prenom"], record["deposant_courriel"] = who
+    record["deposant_adresse"], record["deposant_code_postal"] = address, postal
+    record["deposant_ville"], record["deposant_pays"] = city_name, country
+    record["deposant_siret"] = _siret(rng)
+    record["is_mandataire"] = foreign
+    if foreign or rng.random() < 0.5:
+        siret = None if foreign else record["deposant_siret"]
+        record.update(_block("promoteur", sponsor_person, sponsor, siret))
+    if foreign:
+        record.update(_block("mandataire", who, submitter, record["deposant_siret"]))
