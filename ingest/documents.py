@@ -1,8 +1,9 @@
 """A mapped study → its OpenSearch document: the resources for retrieval + flat search fields.
 
 One document per study. The full ResearchStudy, its Group, Locations and sponsor
-Organization are stored (not indexed) so a read or an ``_include`` costs one fetch; the raw
-source record is stored once, here. The flat fields are what the search parameters query;
+Organization are stored (not indexed) so a read or an ``_include`` costs one fetch. The raw
+source fields are stored once, as the ResearchStudy's narrative (rulings R11), not again
+beside it. The flat fields are what the search parameters query;
 ``index_templates/studies.json`` declares them (``dynamic: strict``).
 """
 
@@ -185,6 +186,5 @@ def to_document(
         "group": study.group,
         "locations": study.locations,
         "organizations": study.organizations,
-        "raw": study.raw,
     }
     return document

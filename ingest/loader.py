@@ -10,6 +10,8 @@ unchanged study keeps ``versionId`` and ``lastUpdated`` across reloads; a change
 from __future__ import annotations
 
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +20,7 @@ from typing import Any
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_errors
 
+from eclaire_search.backend import OrjsonSerializer
 from eclaire_search.settings import PROJECT_ROOT, Settings
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.documents import content_hash, to_document
@@ -53,6 +56,7 @@ class LoadSummary:
 
 
 def create_sync_client(settings: Settings, timeout: float = 60.0) -> OpenSearch:
+    """The ingest client: generous timeouts and retries, unlike the API's (it is a batch job)."""
     auth = (
         (settings.opensearch_user, settings.opensearch_password or "")
         if settings.opensearch_user
@@ -66,6 +70,7 @@ def create_sync_client(settings: Settings, timeout: float = 60.0) -> OpenSearch:
         timeout=timeout,
         max_retries=3,
         retry_on_timeout=True,
+        serializer=OrjsonSerializer(),
     )
 
 
@@ -130,33 +135,64 @@ class Loader:
         self.chunk_size = chunk_size
 
     def _bulk(self, actions: Iterable[dict[str, Any]], summary: LoadSummary) -> None:
-        """Send in chunks, read every item: 429s are retried with backoff, others dead-lettered."""
-        for ok, item in helpers.streaming_bulk(
-            self.client,
-            actions,
-            chunk_size=self.chunk_size,
-            max_retries=5,
-            initial_backoff=1,
-            max_backoff=30,
-            raise_on_error=False,
-            raise_on_exception=False,
-        ):
-            op, result = next(iter(item.items()))
-            if ok:
-                summary.indexed += op == "index"
-                continue
-            if op == "delete" and result.get("status") == 404:
-                continue
-            summary.failed += 1
-            self.dead_letters.write(
-                DeadLetter(
-                    "opensearch-bulk",
-                    None,
-                    result.get("_id"),
-                    "bulk-failure",
-                    f"{op} failed ({result.get('status')}): {result.get('error')}",
-                )
-            )
+        """Send in chunks, read every item: 429s are retried with backoff, others dead-lettered.
+
+        A sender thread runs the bulk requests while this thread maps the next records, so
+        Python's work and OpenSearch's indexing overlap (the socket wait releases the GIL).
+        """
+        pending: queue.Queue[dict[str, Any] | None] = queue.Queue(maxsize=4 * self.chunk_size)
+        failures: list[DeadLetter] = []
+        errors: list[BaseException] = []
+
+        def drain() -> Iterator[dict[str, Any]]:
+            while (action := pending.get()) is not None:
+                yield action
+
+        def send() -> None:
+            try:
+                for ok, item in helpers.streaming_bulk(
+                    self.client,
+                    drain(),
+                    chunk_size=self.chunk_size,
+                    max_retries=5,
+                    initial_backoff=1,
+                    max_backoff=30,
+                    raise_on_error=False,
+                    raise_on_exception=False,
+                ):
+                    op, result = next(iter(item.items()))
+                    if ok:
+                        summary.indexed += op == "index"
+                    elif not (op == "delete" and result.get("status") == 404):
+                        failures.append(
+                            DeadLetter(
+                                "opensearch-bulk",
+                                None,
+                                result.get("_id"),
+                                "bulk-failure",
+                                f"{op} failed ({result.get('status')}): {result.get('error')}",
+                            )
+                        )
+            except BaseException as exc:  # surfaced in the caller's thread below
+                errors.append(exc)
+                while pending.get() is not None:  # unblock the producer
+                    pass
+
+        sender = threading.Thread(target=send, name="bulk-sender", daemon=True)
+        sender.start()
+        try:
+            for action in actions:
+                if errors:
+                    break
+                pending.put(action)
+        finally:
+            pending.put(None)
+            sender.join()
+        if errors:
+            raise errors[0]
+        summary.failed += len(failures)
+        for letter in failures:
+            self.dead_letters.write(letter)
 
     def _actions(
         self,
