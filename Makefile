@@ -25,8 +25,9 @@ $(SAMPLE)/export_eclaire_jarde.json: | install
 sample: $(SAMPLE)/export_eclaire_jarde.json
 
 # Incremental when an index exists (fast on a warm machine), a full load otherwise.
+# Validation is sampled here (1 in 50); the nightly job's default is to validate every study.
 load: opensearch sample
-	$(BIN)/eclaire ingest --incremental $(SAMPLE)/export_eclaire_*.json
+	ECLAIRE_VALIDATION=sample $(BIN)/eclaire ingest --incremental $(SAMPLE)/export_eclaire_*.json
 
 serve: install
 	$(BIN)/eclaire serve
