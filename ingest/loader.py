@@ -9,6 +9,7 @@ unchanged study keeps ``versionId`` and ``lastUpdated`` across reloads; a change
 
 from __future__ import annotations
 
+import hashlib
 import json
 import queue
 import threading
@@ -76,6 +77,16 @@ def create_sync_client(settings: Settings, timeout: float = 60.0) -> OpenSearch:
 
 def index_body() -> dict[str, Any]:
     return json.loads(TEMPLATE.read_text())  # type: ignore[no-any-return]
+
+
+def template_version() -> str:
+    """Fingerprint of index_templates/studies.json, kept in each index's mapping _meta."""
+    return hashlib.sha256(TEMPLATE.read_bytes()).hexdigest()[:16]
+
+
+def index_template_version(client: OpenSearch, index: str) -> str | None:
+    mapping = client.indices.get_mapping(index=index)[index]["mappings"]
+    return (mapping.get("_meta") or {}).get("template")  # type: ignore[no-any-return]
 
 
 def now_instant() -> str:
@@ -266,7 +277,7 @@ class Loader:
 
     def stamp(self, index: str, studies: int) -> None:
         """Record the load time in the index itself, where /api/version reads it."""
-        meta = {"data_timestamp": now_instant(), "studies": studies}
+        meta = {"data_timestamp": now_instant(), "studies": studies, "template": template_version()}
         self.client.indices.put_mapping(index=index, body={"_meta": meta})
 
     def swap(self, index: str, summary: LoadSummary) -> None:
@@ -289,7 +300,9 @@ class Loader:
         vanished ones only when ``complete()`` says every export was read to its end (a
         truncated file must not delete the studies it no longer shows)."""
         current = alias_indices(self.client, self.alias)
-        if not current:
+        if not current or index_template_version(self.client, current[0]) != template_version():
+            # No index yet, or one built from another template: only a rebuild gives the
+            # documents every field the current mappings declare.
             return self.full_load(outcomes)
         summary = LoadSummary(index=current[0])
         previous = indexed_state(self.client, self.alias)

@@ -158,3 +158,14 @@ def test_lease_admits_one_holder(client: OpenSearch) -> None:
     # an expired lease is taken over
     with lease(client, name, seconds=-1), lease(client, name):
         pass
+
+
+def test_incremental_rebuilds_an_index_from_another_template(
+    settings: Settings, client: OpenSearch, tmp_path: Path
+) -> None:
+    exports = write(tmp_path / "in", jarde_records(range(5)))
+    first = run_ingest(exports, settings, "full")
+    client.indices.put_mapping(index=first.load.index, body={"_meta": {"template": "older"}})
+    second = run_ingest(exports, settings, "incremental")
+    assert second.load.swapped and second.load.index != first.load.index
+    assert (second.load.unchanged, second.load.indexed) == (5, 5)
