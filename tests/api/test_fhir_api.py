@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections import Counter
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from starlette.testclient import TestClient
 from studies_fixture import Loaded
@@ -12,6 +14,7 @@ from studies_fixture import Loaded
 from eclaire_search.app import create_app
 from eclaire_search.searchparams import SEARCH_PARAMS
 from eclaire_search.settings import Settings
+from ingest.loader import create_sync_client
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 
@@ -273,3 +276,27 @@ def test_custom_parameters_have_search_parameter_definitions(api: TestClient) ->
     assert resource["modifier"] == ["contains", "exact"]
     assert params["status"]["definition"].startswith("http://hl7.org/fhir/SearchParameter/")
     assert_outcome(api.get("/R4/SearchParameter/ResearchStudy-status"), 404)
+
+
+def test_expired_point_in_time_is_410(api: TestClient, loaded: Loaded) -> None:
+    first = get(api, "/R4/ResearchStudy", params={"_count": "5"})
+    nxt = {link["relation"]: link["url"] for link in first["link"]}["next"]
+    cursor = parse_qs(urlsplit(nxt).query)["_cursor"][0].split(".")[0]
+    pit_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["p"]
+    client = create_sync_client(loaded.settings)
+    client.delete_pit(body={"pit_id": [pit_id]})  # only this search's snapshot
+    client.close()
+    body = assert_outcome(api.get(f"{urlsplit(nxt).path}?{urlsplit(nxt).query}"), 410)
+    assert body["issue"][0]["code"] == "expired"
+
+
+def test_total_modes_and_status_sort(api: TestClient, loaded: Loaded) -> None:
+    assert "total" not in get(api, "/R4/ResearchStudy", params={"_total": "none"})
+    estimate = get(api, "/R4/ResearchStudy", params={"_total": "estimate"})
+    assert estimate["total"] == len(loaded.expected)
+    ordered = get(api, "/R4/ResearchStudy", params={"_sort": "-status,_id", "_count": "100"})
+    statuses = [e["resource"]["status"] for e in ordered["entry"] if e["search"]["mode"] == "match"]
+    assert statuses == sorted(statuses, reverse=True)
+    text = get(api, "/R4/ResearchStudy", params={"_text": "sommeil", "_sort": "-_score"})
+    scores = [e["search"]["score"] for e in text["entry"]]
+    assert scores == sorted(scores, reverse=True)
