@@ -103,6 +103,26 @@ class PayloadTooLarge(FHIRError):
     issue_code = "too-costly"
 
 
+class URITooLong(FHIRError):
+    status_code = 414
+    issue_code = "too-costly"
+
+
+class TooManyRequests(FHIRError):
+    """The client passed its request budget (per address, configurable)."""
+
+    status_code = 429
+    issue_code = "throttled"
+
+    def __init__(self, diagnostics: str, *, retry_after: int) -> None:
+        super().__init__(diagnostics)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
 class BackendUnavailable(FHIRError):
     """OpenSearch cannot be reached or timed out; transient, the client may retry."""
 

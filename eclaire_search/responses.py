@@ -7,7 +7,14 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
+from eclaire_search.errors import FHIRError
+
 FHIR_JSON = "application/fhir+json; charset=utf-8"
+
+
+def error_response(error: FHIRError) -> FHIRResponse:
+    """The one way an error leaves the app: its OperationOutcome, status and headers."""
+    return FHIRResponse(error.outcome(), status_code=error.status_code, headers=error.headers)
 
 
 class FHIRResponse(Response):

@@ -52,6 +52,16 @@ class Settings(BaseSettings):
         "one base URL (default: random per process).",
     )
 
+    max_url_length: int = Field(8192, description="Longest request URL accepted (414 above).")
+    max_params: int = Field(100, description="Most query/form parameters in one request (400).")
+    max_body_bytes: int = Field(65536, description="Largest POST body accepted (413 above).")
+    rate_limit: int = Field(
+        0, description="Requests per minute per client address (0: no limit); 429 above."
+    )
+    cors_origins: str = Field(
+        "", description="Comma-separated origins allowed by CORS (`*` for any; empty: none)."
+    )
+
     # --- Ingest ------------------------------------------------------------------------------
     data_dir: Path = Field(
         PROJECT_ROOT / "var", description="Where runs, dead letters and locks go."

@@ -1,0 +1,102 @@
+"""Guards in front of the routes: request size, URL length, parameter count, rate limit.
+
+Pure ASGI middleware, so an oversized or throttled request is answered before any parsing or
+OpenSearch call, always as an OperationOutcome.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qsl
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from eclaire_search.errors import (
+    FHIRError,
+    InvalidSearch,
+    PayloadTooLarge,
+    TooManyRequests,
+    URITooLong,
+)
+from eclaire_search.responses import error_response
+from eclaire_search.settings import Settings
+
+
+class TokenBucket:
+    """Per-client budget of ``rate`` requests a minute, refilled continuously."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, last time)
+
+    def take(self, client: str, now: float) -> float:
+        """Seconds to wait before the next request is allowed (0: allowed, token spent)."""
+        capacity = float(self.rate)
+        tokens, last = self.buckets.get(client, (capacity, now))
+        tokens = min(capacity, tokens + (now - last) * self.rate / 60.0)
+        if tokens < 1.0:
+            self.buckets[client] = (tokens, now)
+            return (1.0 - tokens) * 60.0 / self.rate
+        self.buckets[client] = (tokens - 1.0, now)
+        if len(self.buckets) > 100_000:  # forget idle clients rather than grow without bound
+            self.buckets = {k: v for k, v in self.buckets.items() if now - v[1] < 60}
+        return 0.0
+
+
+class RequestLimits:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.bucket = TokenBucket(settings.rate_limit) if settings.rate_limit > 0 else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            self.check(scope)
+        except FHIRError as error:
+            await error_response(error)(scope, receive, send)
+            return
+        if scope["method"] in ("POST", "PUT", "PATCH"):
+            receive = self.capped(receive)
+        await self.app(scope, receive, send)
+
+    def check(self, scope: Scope) -> None:
+        query = scope.get("query_string", b"")
+        length = len(scope.get("raw_path") or scope["path"].encode()) + len(query)
+        if length > self.settings.max_url_length:
+            raise URITooLong(f"URL longer than {self.settings.max_url_length} bytes")
+        if (
+            query.count(b"&") + 1 > self.settings.max_params
+            and len(parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+            > self.settings.max_params
+        ):
+            raise InvalidSearch(f"more than {self.settings.max_params} parameters")
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.settings.max_body_bytes:
+            raise PayloadTooLarge(f"body larger than {self.settings.max_body_bytes} bytes")
+        if self.bucket is not None:
+            client = (scope.get("client") or ("unknown", 0))[0]
+            wait = self.bucket.take(client, time.monotonic())
+            if wait:
+                raise TooManyRequests(
+                    f"more than {self.settings.rate_limit} requests a minute from {client}",
+                    retry_after=max(1, round(wait)),
+                )
+
+    def capped(self, receive: Receive) -> Receive:
+        """Refuse a chunked body that grows past the limit without a Content-Length."""
+        seen = 0
+        limit = self.settings.max_body_bytes
+
+        async def guarded() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise PayloadTooLarge(f"body larger than {limit} bytes")
+            return message
+
+        return guarded
