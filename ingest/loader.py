@@ -86,7 +86,7 @@ def template_version() -> str:
 
 def index_template_version(client: OpenSearch, index: str) -> str | None:
     mapping = client.indices.get_mapping(index=index)[index]["mappings"]
-    return (mapping.get("_meta") or {}).get("template")  # type: ignore[no-any-return]
+    return (mapping.get("_meta") or {}).get("template")
 
 
 def now_instant() -> str:
@@ -129,6 +129,26 @@ def versioned(
     return "updated", to_document(
         study, version_id=previous.version_id + 1, last_updated=last_updated, digest=digest
     )
+
+
+def stored_studies(client: OpenSearch, alias: str) -> Iterator[MappedStudy]:
+    """The studies as the live index holds them, to rebuild documents without the exports
+    (``eclaire reindex``: after a template or document-shape change)."""
+    fields = ["resource", "group", "locations", "organizations", "source", "document_date"]
+    for hit in helpers.scan(
+        client, index=alias, _source=fields, size=1000, query={"query": {"match_all": {}}}
+    ):
+        doc = hit["_source"]
+        yield MappedStudy(
+            id=hit["_id"],
+            source=doc["source"],
+            research_study=doc["resource"],
+            group=doc["group"],
+            locations=doc.get("locations") or [],
+            organizations=doc.get("organizations") or [],
+            raw={},
+            document_date=doc["document_date"],
+        )
 
 
 class Loader:
