@@ -169,3 +169,29 @@ def test_incremental_rebuilds_an_index_from_another_template(
     second = run_ingest(exports, settings, "incremental")
     assert second.load.swapped and second.load.index != first.load.index
     assert (second.load.unchanged, second.load.indexed) == (5, 5)
+
+
+def test_reindex_rebuilds_from_stored_documents(
+    settings: Settings, client: OpenSearch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from ingest.cli import app
+
+    first = run_ingest(write(tmp_path / "in", jarde_records(range(12))), settings, "full")
+    before = all_documents(client, settings.index_alias)
+    env = {
+        "ECLAIRE_OPENSEARCH_URL": settings.opensearch_url,
+        "ECLAIRE_INDEX_ALIAS": settings.index_alias,
+        "ECLAIRE_DATA_DIR": str(settings.data_dir),
+    }
+    from eclaire_search.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["reindex"], env=env)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert alias_indices(client, settings.index_alias) != [first.load.index]
+    assert all_documents(client, settings.index_alias) == before
