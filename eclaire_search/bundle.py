@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
-from eclaire_search.errors import Issue, operation_outcome
+from eclaire_search.errors import operation_outcome
 from eclaire_search.params import SearchRequest
 
 SUBSETTED = {
@@ -147,7 +147,3 @@ def searchset(
     if entries:
         bundle["entry"] = entries
     return bundle
-
-
-def warning_outcome(issues: list[Issue]) -> dict[str, Any]:
-    return operation_outcome(issues)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version as package_version
 from typing import Any
 
 from eclaire_search.searchparams import BY_NAME, INCLUDES, RESULT_PARAMS, SEARCH_PARAMS, SearchParam
 
-VERSION = "0.1.0"
+VERSION = package_version("eclaire-search")
 PROFILES = {
     "ResearchStudy": "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-researchstudy",
     "Group": "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-group",

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from importlib.metadata import version as package_version
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from eclaire_search.capability import VERSION
 from eclaire_search.errors import BackendUnavailable, ResourceNotFound
 from eclaire_search.export import csv_stream, export_body, ndjson_stream
 from eclaire_search.facets import facet_names, facet_size, facets_body, facets_from
 from eclaire_search.routes.fhir import read_search, state
 from eclaire_search.statistics import statistics_body, statistics_from
-
-API_VERSION = package_version("eclaire-search")
 
 
 async def statistics(request: Request) -> Response:
@@ -62,7 +59,7 @@ async def api_version(request: Request) -> Response:
     app = state(request)
     index, timestamp = await app.backend.data_timestamp()
     studies = await app.backend.count({"query": {"match_all": {}}}) if index else 0
-    return JSONResponse({"apiVersion": API_VERSION, "dataTimestamp": timestamp, "studies": studies})
+    return JSONResponse({"apiVersion": VERSION, "dataTimestamp": timestamp, "studies": studies})
 
 
 routes = [
