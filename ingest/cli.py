@@ -52,8 +52,19 @@ def ingest_files(
     incremental: bool = typer.Option(
         False, "--incremental", help="Upsert changes into the live index instead of a new one."
     ),
+    fhir: bool = typer.Option(
+        False, "--fhir", help="FILES are FHIR R4 Bundles or NDJSON (a mirror), not exports."
+    ),
+    window: int = typer.Option(
+        2000, "--window", help="--fhir: studies kept waiting for their linked resources."
+    ),
 ) -> None:
     """Map export files and load them into OpenSearch.
+
+    --fhir: the files are FHIR R4 as an ECLAIRE API publishes it (searchset or collection
+    Bundles, NDJSON of mixed resources, e.g. from `eclaire harvest`). A study's Group,
+    Locations and sponsor Organization are matched to it by id and may come before or after
+    it, within --window studies.
 
     Full (default): a new versioned index, then an atomic alias swap. --incremental: upsert the
     studies whose content changed, delete vanished and unpublished ones, in the live index.
@@ -72,8 +83,13 @@ def ingest_files(
     console = Console(stderr=True)
     try:
         with console.status("ingesting…"):
+            source = None
+            if fhir:
+                from ingest.fhir import fhir_source
+
+                source = fhir_source(settings, window)
             result = run_ingest([Path(f) for f in files], settings,
-                                "incremental" if incremental else "full")
+                                "incremental" if incremental else "full", source)
     except RuntimeError as exc:
         console.print(f"[red]load failed: {exc}[/red]")
         raise typer.Exit(code=3) from None
@@ -179,3 +195,46 @@ def generate_exports(
     for key, value in summary.statistics().items():
         console.print(f"  {key}: {value}")
     console.print(f"{summary.count('records')} records in {seconds:.1f} s → {out_dir}")
+
+
+@app.command("harvest")
+def harvest_command(
+    url: str = typer.Argument(..., help="FHIR base URL, e.g. https://example.org/R4"),
+    out: str = typer.Option(..., "--out", help="NDJSON output (for `eclaire ingest --fhir`)."),
+    delay: float = typer.Option(0.5, "--delay", help="Seconds between pages."),
+    count: int = typer.Option(200, "--count", help="Studies per page (_count)."),
+    resume: bool = typer.Option(
+        False, "--resume", help="Go on from the state saved beside --out."
+    ),
+    max_pages: int | None = typer.Option(
+        None, "--max-pages", help="Stop after this many pages (go on later with --resume)."
+    ),
+) -> None:
+    """Page through a live FHIR base's ResearchStudy?_include=* into NDJSON.
+
+    Follows the Bundles' next links with a polite delay, retrying 429/5xx with backoff. After
+    each page the state (next link, bytes written) is saved in OUT.harvest.json, so an
+    interrupted harvest goes on with --resume.
+
+    Exit status: 0 = done (or --max-pages reached); 1 = stopped by an error (resume later).
+    """
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from ingest.harvest import HarvestError, HarvestState, harvest
+
+    console = Console(stderr=True)
+
+    def progress(state: HarvestState) -> None:
+        console.print(f"page {state.pages}: {state.studies} studies", highlight=False)
+
+    try:
+        summary = harvest(url, Path(out), delay=delay, count=count, resume=resume,
+                          max_pages=max_pages, progress=progress)
+    except HarvestError as exc:
+        console.print(f"[red]harvest stopped: {exc}[/red]\nresume with --resume")
+        raise typer.Exit(code=1) from None
+    state = "done" if summary.done else f"not finished, resume with --resume ({summary.state_file})"
+    console.print(f"{summary.studies} studies, {summary.resources} resources in "
+                  f"{summary.pages} pages → {out}: {state}")

@@ -6,7 +6,7 @@ Used by the CLI, the nightly scheduler and the tests, so all three run the same 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,11 +15,17 @@ from typing import Any, Literal
 import orjson
 
 from eclaire_search.settings import Settings
-from ingest.deadletter import DeadLetterWriter
+from ingest.deadletter import DeadLetterSink, DeadLetterWriter
 from ingest.loader import Loader, LoadSummary, create_sync_client
+from ingest.mapping import MappedStudy, Unpublished
 from ingest.mapping_run import RunSummary, map_exports
 
 Mode = Literal["full", "incremental"]
+OutcomeSource = Callable[
+    [list[Path], DeadLetterSink, RunSummary], Iterable[MappedStudy | Unpublished]
+]
+"""Files → studies, filling the run's dead letters and summary (default: the source exports;
+``ingest.fhir.fhir_source`` reads FHIR Bundles/NDJSON instead)."""
 
 
 @dataclass
@@ -44,8 +50,13 @@ class IngestResult:
         }
 
 
-def run_ingest(paths: Iterable[Path], settings: Settings, mode: Mode = "full") -> IngestResult:
-    """Map the export files and load them; every bad record ends in the run's dead letters."""
+def run_ingest(
+    paths: Iterable[Path],
+    settings: Settings,
+    mode: Mode = "full",
+    source: OutcomeSource | None = None,
+) -> IngestResult:
+    """Map the files and load them; every bad record ends in the run's dead letters."""
     started = datetime.now(UTC)
     stamp = started.strftime("%Y%m%dT%H%M%S")
     run_dir = settings.data_dir / "runs" / stamp
@@ -55,7 +66,11 @@ def run_ingest(paths: Iterable[Path], settings: Settings, mode: Mode = "full") -
     client = create_sync_client(settings)
     try:
         with DeadLetterWriter(run_dir / "dead-letters.ndjson") as dead:
-            outcomes = map_exports(list(paths), settings, dead_letters=dead, summary=mapping)
+            outcomes: Iterable[MappedStudy | Unpublished]
+            if source is None:
+                outcomes = map_exports(list(paths), settings, dead_letters=dead, summary=mapping)
+            else:
+                outcomes = source(list(paths), dead, mapping)
             loader = Loader(client, settings, dead)
             if mode == "full":
                 load = loader.full_load(outcomes)
