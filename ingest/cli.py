@@ -238,3 +238,33 @@ def harvest_command(
     state = "done" if summary.done else f"not finished, resume with --resume ({summary.state_file})"
     console.print(f"{summary.studies} studies, {summary.resources} resources in "
                   f"{summary.pages} pages → {out}: {state}")
+
+
+@app.command("reindex")
+def reindex() -> None:
+    """Rebuild the live index from the documents it holds, into a new versioned index, and
+    swap the alias: applies a new index template or document shape without the exports.
+
+    Versions and lastUpdated are kept (the content is unchanged). Exit status: 0 swapped;
+    3 the rebuild failed and the alias did not move.
+    """
+    from rich.console import Console
+
+    from eclaire_search.settings import get_settings
+    from ingest.deadletter import DeadLetterWriter
+    from ingest.loader import Loader, create_sync_client, stored_studies
+
+    settings = get_settings()
+    console = Console(stderr=True)
+    client = create_sync_client(settings)
+    try:
+        with DeadLetterWriter(settings.data_dir / "reindex-dead-letters.ndjson") as dead:
+            load = Loader(client, settings, dead).full_load(
+                stored_studies(client, settings.index_alias)
+            )
+    except RuntimeError as exc:
+        console.print(f"[red]reindex failed: {exc}[/red]")
+        raise typer.Exit(code=3) from None
+    finally:
+        client.close()
+    console.print(f"reindexed {load.indexed} studies → {load.index} (unchanged {load.unchanged})")
