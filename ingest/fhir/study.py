@@ -13,27 +13,14 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from eclaire_search import ig_constants as ig
+from eclaire_search.searchparams import RESEARCH_STUDY_STATUSES
 from ingest.fhir.grouping import StudyParts, site_index
 from ingest.fhir.normalise import normalise
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
 from ingest.sources.records import SOURCE_BY_REGULATION
 from ingest.sources.text import warn
 
-STATUSES: Final = frozenset(
-    {
-        "active",
-        "administratively-completed",
-        "approved",
-        "closed-to-accrual",
-        "closed-to-accrual-and-intervention",
-        "completed",
-        "disapproved",
-        "in-review",
-        "temporarily-closed-to-accrual",
-        "temporarily-closed-to-accrual-and-intervention",
-        "withdrawn",
-    }
-)
+STATUSES: Final = frozenset(RESEARCH_STUDY_STATUSES)
 """ResearchStudy.status (required binding, FHIR R4 research-study-status)."""
 SUBSETTED: Final = "SUBSETTED"
 _DATE_KEYS: Final = ("valueInstant", "valueDateTime", "valueDate")
