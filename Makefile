@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SAMPLE := var/sample
 SEED ?= 42
 
-.PHONY: run test install opensearch sample load serve stop lint bench clean
+.PHONY: run test install chromium opensearch sample load serve stop lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,16 @@ serve: install
 
 run: load serve
 
+# Debian's chromium for the portal's browser test (driven by Playwright, never
+# `playwright install`); skipped when it is already there, sudo only when not root.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
 # pytest's exit 5 ("no tests ran") is a failure of the suite, not a pass.
-test: install
+test: install chromium
 	$(BIN)/pytest; status=$$?; if [ $$status -eq 5 ]; then echo "no tests ran"; exit 1; fi; exit $$status
 
 lint: install

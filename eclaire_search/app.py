@@ -1,4 +1,8 @@
-"""Starlette app factory: routes, lifespan (the OpenSearch client), one error handler."""
+"""Starlette app factory: routes, lifespan (the OpenSearch client), one error handler.
+
+Pages, /docs and /openapi.json come from ``pages.routes``; ``SecurityHeaders`` adds nosniff,
+Referrer-Policy and, on HTML, a Content-Security-Policy to every answer.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from eclaire_search.errors import FHIRError, Issue, operation_outcome
+from eclaire_search.pages import routes as pages
+from eclaire_search.pages.security import SecurityHeaders
 from eclaire_search.responses import FHIRResponse
 from eclaire_search.routes import api, fhir
 from eclaire_search.settings import Settings, get_settings
@@ -70,7 +77,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/ready", ready),
             Mount("/R4", routes=fhir.routes),
             Mount("/api", routes=api.routes),
+            *pages.routes(),
         ],
+        middleware=[Middleware(SecurityHeaders)],
         exception_handlers={
             Exception: fhir_error,
             FHIRError: fhir_error,

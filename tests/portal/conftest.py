@@ -1,0 +1,94 @@
+"""The portal's own loaded alias (the 40 known studies plus one hostile record), a TestClient,
+and the app served by uvicorn on 127.0.0.1 for the browser test.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from starlette.testclient import TestClient
+from studies_fixture import Loaded, riph_record, write_exports
+
+from eclaire_search.app import create_app
+from eclaire_search.settings import Settings
+from ingest.loader import create_sync_client
+from ingest.pipeline import run_ingest
+
+HOSTILE_ID = "2022-A99041-34"
+HOSTILE_TITLE = '<script>alert("titre")</script> Étude <b>hostile</b> & "citée" sur le sommeil'
+HOSTILE_SUMMARY = (
+    "<p>Résumé <strong>important</strong></p><script>alert(1)</script>"
+    '<img src=x onerror="alert(2)"><a href="javascript:alert(3)">lien</a>'
+    '<p style="color:red" onclick="alert(4)">Suite</p>'
+)
+
+
+def add_hostile_study(directory: Path) -> None:
+    path = directory / "export_eclaire_jarde.json"
+    records = json.loads(path.read_text(encoding="utf-8"))
+    record = riph_record(41, "EN_COURS", "JARDE", HOSTILE_ID, HOSTILE_TITLE)
+    record["resume"] = HOSTILE_SUMMARY
+    records.append(record)
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def portal_loaded(
+    opensearch_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Loaded]:
+    directory = tmp_path_factory.mktemp("portal-exports")
+    expected = write_exports(directory)
+    add_hostile_study(directory)
+    alias = f"test-portal-{uuid.uuid4().hex[:8]}"
+    settings = Settings(
+        opensearch_url=opensearch_url,
+        index_alias=alias,
+        data_dir=tmp_path_factory.mktemp("portal-var"),
+        opensearch_timeout=10,
+    )
+    exports = sorted(directory.glob("export_eclaire_*.json"))
+    result = run_ingest(exports, settings, "full")
+    yield Loaded(settings, expected, result, exports)
+    client = create_sync_client(settings)
+    client.indices.delete(index=f"{alias}-*")
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def portal(portal_loaded: Loaded) -> Iterator[TestClient]:
+    with TestClient(create_app(portal_loaded.settings), base_url="http://testserver") as client:
+        yield client
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_url(portal_loaded: Loaded) -> Iterator[str]:
+    """The app under uvicorn in a background thread, on a free loopback port."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(portal_loaded.settings), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port}")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
