@@ -196,6 +196,8 @@ def test_docs_page_runs_from_the_app_alone(browser: Any, live_url: str, screens:
     page.locator("#operations-FHIR-searchResearchStudy .opblock-summary").click()
     status = page.locator("#operations-FHIR-searchResearchStudy tr[data-param-name='status']")
     status.wait_for()
+    status.scroll_into_view_if_needed()
+    assert "active" in status.inner_text()  # the table's example, offered to try
     page.screenshot(path=screens / "09-docs.png")
     watch.clean()
     context.close()

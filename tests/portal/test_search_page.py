@@ -9,6 +9,8 @@ from html import unescape
 
 import pytest
 from conftest import HOSTILE_ID
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from eclaire_search.pages.form import PAGE_SIZE
@@ -186,3 +188,33 @@ def test_results_link_to_study_pages_with_the_search(portal: TestClient) -> None
     assert f'href="/etude/{HOSTILE_ID}?q=hostile"' in html
     back = portal.get(f"/etude/{HOSTILE_ID}", params={"q": "hostile"}).text
     assert '<a href="/?q=hostile">← Retour à la recherche</a>' in back
+
+
+FORM_NAMES = [
+    "q",
+    "statut",
+    "reglementation",
+    "phase",
+    "recrutement",
+    "lieu",
+    "age",
+    "sexe",
+    "page",
+]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(st.dictionaries(st.sampled_from(FORM_NAMES), st.text(max_size=60), max_size=5))
+def test_any_form_value_is_a_page_never_a_server_error(
+    portal: TestClient, values: dict[str, str]
+) -> None:
+    response = portal.get("/", params=values)
+    assert response.status_code in (200, 400, 410), response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<h1>Trouver une étude clinique</h1>" in response.text
