@@ -13,14 +13,16 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from eclaire_search.errors import FHIRError, Issue, operation_outcome
+from eclaire_search.limits import RequestLimits
 from eclaire_search.pages import routes as pages
 from eclaire_search.pages.security import SecurityHeaders
-from eclaire_search.responses import FHIRResponse
+from eclaire_search.responses import FHIRResponse, error_response
 from eclaire_search.routes import api, fhir
 from eclaire_search.settings import Settings, get_settings
 from eclaire_search.state import AppState
@@ -32,7 +34,7 @@ HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly", 4
 async def fhir_error(request: Request, exc: Exception) -> Response:
     """The one place where failures become OperationOutcome answers."""
     if isinstance(exc, FHIRError):
-        return FHIRResponse(exc.outcome(), status_code=exc.status_code, headers=exc.headers)
+        return error_response(exc)
     if isinstance(exc, HTTPException):
         code = HTTP_ISSUE_CODES.get(
             exc.status_code, "invalid" if exc.status_code < 500 else "exception"
@@ -71,6 +73,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await app.state.eclaire.backend.close()
 
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    middleware = [Middleware(SecurityHeaders), Middleware(RequestLimits, settings=settings)]
+    if origins:  # read-only API: simple GETs and the form POST of _search
+        middleware.insert(
+            0,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["*"],
+                expose_headers=["ETag", "Last-Modified", "Location"],
+            ),
+        )
     return Starlette(
         routes=[
             Route("/health", health),
@@ -79,11 +94,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Mount("/api", routes=api.routes),
             *pages.routes(),
         ],
-        middleware=[Middleware(SecurityHeaders)],
         exception_handlers={
             Exception: fhir_error,
             FHIRError: fhir_error,
             HTTPException: fhir_error,
         },
         lifespan=lifespan,
+        middleware=middleware,
     )

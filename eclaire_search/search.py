@@ -1,13 +1,16 @@
 """The search path as one straight line: typed request → body → backend → Bundle.
 
 Paging uses search_after, never from/size, so every result is reachable past 10,000. The first
-page runs without a point-in-time (most searches fit one page); when there is a next page a
-PIT is opened and carried in the cursor, so later pages see one stable snapshot (5 minutes,
-renewed on each page).
+page runs without a point-in-time, and so does its `next` link: most searches are never paged
+(a search page viewed by people, say), and an eagerly opened PIT per search would exhaust the
+cluster's open-PIT limit under load. The first time a client follows a `next` link, a PIT is
+opened and carried in every later cursor, so pages 2 onwards see one stable snapshot (5
+minutes, renewed by each page).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from eclaire_search import translate
@@ -26,6 +29,8 @@ async def search_studies(
     assigners: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     cursor = codec.decode(request.cursor, request.used) if request.cursor else None
+    if cursor and cursor.pit_id is None:  # the first page followed: paging starts in earnest
+        cursor = replace(cursor, pit_id=await backend.open_pit())
     backwards = bool(cursor and cursor.backwards)
     body = translate.search_body(
         request,
@@ -60,8 +65,6 @@ async def search_studies(
     has_next = bool(hits) and (backwards or more)
     has_previous = page > 0 and bool(hits)
     pit_id: str | None = response.get("pit_id") or (cursor.pit_id if cursor else None)
-    if has_next and pit_id is None:
-        pit_id = await backend.open_pit()
     if has_previous:
         if page == 1:
             links["previous"] = links["first"]

@@ -278,11 +278,19 @@ def test_custom_parameters_have_search_parameter_definitions(api: TestClient) ->
     assert_outcome(api.get("/R4/SearchParameter/ResearchStudy-status"), 404)
 
 
+def cursor_payload(url: str) -> dict[str, Any]:
+    token = parse_qs(urlsplit(url).query)["_cursor"][0].split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))  # type: ignore[no-any-return]
+
+
 def test_expired_point_in_time_is_410(api: TestClient, loaded: Loaded) -> None:
     first = get(api, "/R4/ResearchStudy", params={"_count": "5"})
-    nxt = {link["relation"]: link["url"] for link in first["link"]}["next"]
-    cursor = parse_qs(urlsplit(nxt).query)["_cursor"][0].split(".")[0]
-    pit_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["p"]
+    second_url = {link["relation"]: link["url"] for link in first["link"]}["next"]
+    assert cursor_payload(second_url)["p"] is None  # no snapshot until someone pages
+    second = get(api, f"{urlsplit(second_url).path}?{urlsplit(second_url).query}")
+    nxt = {link["relation"]: link["url"] for link in second["link"]}["next"]
+    pit_id = cursor_payload(nxt)["p"]
+    assert pit_id
     client = create_sync_client(loaded.settings)
     client.delete_pit(body={"pit_id": [pit_id]})  # only this search's snapshot
     client.close()
