@@ -50,6 +50,19 @@ lint: install
 	$(BIN)/ruff check eclaire_search ingest tests bench
 	$(BIN)/mypy
 
+# Benchmark and reliability harnesses (bench/): figures in bench/results/, never part of `make test`.
+# They use nodes of their own (bench 9270, outage 9280, cluster 9290-9292), never run's or test's.
+$(VENV)/.bench-installed: pyproject.toml $(BIN)/.installed
+	command -v taskset >/dev/null || (apt-get update -qq && apt-get install -y -qq util-linux)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.run_bench
+
+reliability: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.reliability
+
 stop:
 	$(BIN)/python -m eclaire_search.localnode stop --name run
 	$(BIN)/python -m eclaire_search.localnode stop --name test

@@ -12,6 +12,13 @@ here (``runuser``; there is no sudo). Everything lives under a cache directory o
 
     python -m eclaire_search.localnode start [--name run|test]   # idempotent
     python -m eclaire_search.localnode stop  [--name run|test]
+
+The benchmark and reliability harnesses (``bench/``) have nodes of their own, never ``run`` or
+``test``: ``bench`` (9270), ``outage`` (9280, stopped on purpose during load) and a three-node
+cluster ``cluster-0..2`` (9290-9292) that discovers itself on loopback:
+
+    python -m eclaire_search.localnode start --name cluster   # all three members, then green
+    python -m eclaire_search.localnode kill  --name cluster-1 # SIGKILL one member (node loss)
 """
 
 from __future__ import annotations
@@ -66,12 +73,18 @@ CACHE_DIR = Path(os.environ.get("ECLAIRE_NODE_CACHE", "/var/tmp/eclaire-search")
 
 @dataclass(frozen=True)
 class Node:
-    """One named node: its own ports and data directory, so tests never touch `make run`'s."""
+    """One named node: its own ports and data directory, so tests never touch `make run`'s.
+
+    A node with ``peers`` is a member of a multi-node cluster named ``eclaire-<cluster>``: it
+    finds the other members on their loopback transport ports, and they bootstrap together.
+    """
 
     name: str
     http_port: int
     transport_port: int
     heap: str = "1g"
+    cluster: str | None = None
+    peers: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -81,8 +94,25 @@ class Node:
     def home(self) -> Path:
         return CACHE_DIR / "nodes" / self.name
 
+    @property
+    def cluster_name(self) -> str:
+        return f"eclaire-{self.cluster or self.name}"
 
-NODES = {"run": Node("run", 9200, 9300), "test": Node("test", 9250, 9350)}
+
+CLUSTER_MEMBERS = ("cluster-0", "cluster-1", "cluster-2")
+NODES = {
+    "run": Node("run", 9200, 9300),
+    "test": Node("test", 9250, 9350),
+    # Benchmark and reliability harnesses only (bench/): never the two above.
+    "bench": Node("bench", 9270, 9370),
+    "outage": Node("outage", 9280, 9380),
+    **{
+        name: Node(name, 9290 + i, 9390 + i, cluster="cluster", peers=CLUSTER_MEMBERS)
+        for i, name in enumerate(CLUSTER_MEMBERS)
+    },
+}
+# Names that stand for several nodes on the command line.
+GROUPS = {"cluster": CLUSTER_MEMBERS}
 
 
 def log(message: str) -> None:
@@ -204,14 +234,30 @@ def _running_pid(node: Node) -> int | None:
     return pid
 
 
-def wait_healthy(url: str, timeout: float = 180.0, node: Node | None = None) -> None:
-    """Wait for cluster health yellow or better; give up at once if the node process died."""
+def wait_healthy(
+    url: str,
+    timeout: float = 180.0,
+    node: Node | None = None,
+    *,
+    status: str = "yellow",
+    nodes: int | None = None,
+) -> None:
+    """Wait for cluster health ``status`` or better (and ``nodes`` members, when given); give up
+    at once if the node process died."""
     deadline = time.monotonic() + timeout
-    health_url = f"{url}/_cluster/health?wait_for_status=yellow&timeout=5s"
+    health_url = f"{url}/_cluster/health?wait_for_status={status}&timeout=5s"
+    if nodes is not None:
+        health_url += f"&wait_for_nodes={nodes}"
+    accepted = ("green",) if status == "green" else ("yellow", "green")
     started = time.monotonic()
     while time.monotonic() < deadline:
         info = cluster_info(health_url, timeout=10)
-        if info and info.get("status") in ("yellow", "green"):
+        if (
+            info
+            and info.get("status") in accepted
+            and not info.get("timed_out")
+            and (nodes is None or int(str(info.get("number_of_nodes", 0))) >= nodes)
+        ):
             return
         if node is not None and time.monotonic() - started > 5 and _running_pid(node) is None:
             raise SystemExit(
@@ -222,14 +268,18 @@ def wait_healthy(url: str, timeout: float = 180.0, node: Node | None = None) -> 
     raise TimeoutError(f"OpenSearch at {url} not healthy after {timeout:.0f}s")
 
 
-def start(node: Node) -> str:
-    """Start the node unless it already answers; return its URL once healthy."""
+def start(node: Node, *, wait: bool = True) -> str:
+    """Start the node unless it already answers; return its URL once healthy.
+
+    ``wait=False`` returns once the process is launched: a cluster member cannot be healthy
+    before enough of its peers run (see :func:`start_cluster`)."""
     info = cluster_info(node.url)
     if info is not None:
-        if info.get("cluster_name") != f"eclaire-{node.name}":
+        if info.get("cluster_name") != node.cluster_name:
             raise SystemExit(f"port {node.http_port} is taken by another service: {info}")
         log(f"reusing the running node at {node.url}")
-        wait_healthy(node.url)
+        if wait:
+            wait_healthy(node.url)
         return node.url
     home = ensure_installed()
     prefix = _as_service_user()
@@ -245,7 +295,7 @@ def start(node: Node) -> str:
     }
     env.pop("JAVA_TOOL_OPTIONS", None)
     settings = {
-        "cluster.name": f"eclaire-{node.name}",
+        "cluster.name": node.cluster_name,
         "node.name": node.name,
         "path.data": str(node.home / "data"),
         "path.logs": str(node.home / "logs"),
@@ -255,6 +305,13 @@ def start(node: Node) -> str:
         "discovery.type": "single-node",
         "action.auto_create_index": "false",
     }
+    if node.peers:
+        del settings["discovery.type"]
+        settings["discovery.seed_hosts"] = ",".join(
+            f"127.0.0.1:{NODES[peer].transport_port}" for peer in node.peers
+        )
+        # Read only when the cluster first forms; a member restarting rejoins from its data.
+        settings["cluster.initial_cluster_manager_nodes"] = ",".join(node.peers)
     command = [*prefix, str(home / "bin" / "opensearch"), "-d", "-p", str(pid_file)]
     command += [f"-E{key}={value}" for key, value in settings.items()]
     log(f"starting node {node.name!r} on {node.url} (heap {node.heap})")
@@ -270,9 +327,44 @@ def start(node: Node) -> str:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+    if not wait:
+        log(f"node {node.name!r} launched")
+        return node.url
     wait_healthy(node.url, node=node)
     log(f"node {node.name!r} is up")
     return node.url
+
+
+def members(name: str) -> list[Node]:
+    """The nodes a command-line name stands for (a group name, or one node)."""
+    return [NODES[n] for n in GROUPS.get(name, (name,))]
+
+
+def start_cluster(nodes: list[Node], *, status: str = "green", timeout: float = 300.0) -> list[str]:
+    """Launch every member, then wait until they all joined one cluster of ``status``."""
+    for node in nodes:
+        start(node, wait=False)
+    wait_healthy(nodes[0].url, timeout=timeout, status=status, nodes=len(nodes))
+    log(f"cluster {nodes[0].cluster_name!r}: {len(nodes)} nodes, {status} or better")
+    return [node.url for node in nodes]
+
+
+def kill(node: Node) -> None:
+    """SIGKILL the node, as a crash would: no clean leave from its cluster."""
+    pid = _running_pid(node)
+    if pid is None:
+        log(f"node {node.name!r} is not running")
+        return
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    (node.home / "opensearch.pid").unlink(missing_ok=True)
+    log(f"node {node.name!r} killed")
 
 
 def stop(node: Node, timeout: float = 60.0) -> None:
@@ -298,20 +390,27 @@ def stop(node: Node, timeout: float = 60.0) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eclaire_search.localnode")
-    parser.add_argument("action", choices=["install", "start", "stop", "status"])
-    parser.add_argument("--name", choices=sorted(NODES), default="run")
+    parser.add_argument("action", choices=["install", "start", "stop", "kill", "status"])
+    parser.add_argument("--name", choices=sorted([*NODES, *GROUPS]), default="run")
     args = parser.parse_args(argv)
-    node = NODES[args.name]
+    nodes = members(args.name)
     if args.action == "install":
         print(ensure_installed())
     elif args.action == "start":
-        print(start(node))
-    elif args.action == "stop":
-        stop(node)
+        if args.name in GROUPS:
+            print(",".join(start_cluster(nodes)))
+        else:
+            print(start(nodes[0]))
+    elif args.action in ("stop", "kill"):
+        for node in nodes:
+            (stop if args.action == "stop" else kill)(node)
     else:
-        info = cluster_info(node.url)
-        print(json.dumps(info, indent=2) if info else f"node {node.name!r} is not running")
-        return 0 if info else 1
+        down = 0
+        for node in nodes:
+            info = cluster_info(node.url)
+            print(json.dumps(info, indent=2) if info else f"node {node.name!r} is not running")
+            down += info is None
+        return 1 if down else 0
     return 0
 
 

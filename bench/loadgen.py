@@ -1,0 +1,258 @@
+"""The load client: a separate process that plays one query mix at a fixed concurrency.
+
+    python -m bench.loadgen PLAN.json --target facade|raw --base URL --out OUT.json
+        [--concurrency 8] [--requests 4000] [--seconds 60] [--rate 0]
+
+The plan (``bench/mix.py``) holds, for every query, the façade request and the OpenSearch
+request the façade sends for it (same body, same ``_source``, same size); ``--target`` picks
+which one is played, so both targets get the very same sequence of queries from the very same
+client code. Bounded twice: at most ``--requests`` operations and ``--seconds`` of wall time;
+loopback only (the base URL must be 127.0.0.1). ``--rate`` > 0 paces operations (open loop,
+for the reliability runs) instead of the closed loop of ``--concurrency`` workers.
+
+Deep paging is a walk: each worker follows its own chain of pages (the façade's ``next`` links;
+on the raw side the same point-in-time + ``search_after`` pages, opening the PIT after the first
+page exactly as the façade does) and starts a new walk after ``max_pages``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+
+PIT_KEEP_ALIVE = "5m"
+
+
+@dataclass
+class Walk:
+    page: int = 0
+    next_url: str | None = None  # façade
+    pit_id: str | None = None  # raw
+    after: list[Any] | None = None
+
+
+@dataclass
+class Recorder:
+    names: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)  # ms
+    statuses: list[int] = field(default_factory=list)
+    started_at: list[float] = field(default_factory=list)  # s since the run started
+    errors: dict[str, int] = field(default_factory=dict)
+    samples: dict[str, str] = field(default_factory=dict)  # "name status" -> body excerpt
+
+    def add(self, name: str, ms: float, status: int, at: float) -> None:
+        self.names.append(name)
+        self.latencies.append(round(ms, 3))
+        self.statuses.append(status)
+        self.started_at.append(round(at, 4))
+
+
+def sequence(plan: dict[str, Any], count: int, seed: int) -> list[tuple[int, int]]:
+    """(query index, variant index) for each operation: weighted, seeded, the same per target."""
+    rng = random.Random(seed)
+    queries = plan["queries"]
+    weights = [q["weight"] for q in queries]
+    order = rng.choices(range(len(queries)), weights=weights, k=count)
+    counters = [0] * len(queries)
+    out = []
+    for index in order:
+        variants = len(queries[index].get("variants") or [None])
+        out.append((index, counters[index] % variants))
+        counters[index] += 1
+    return out
+
+
+class Player:
+    def __init__(self, plan: dict[str, Any], target: str, base: str, client: httpx.AsyncClient):
+        self.plan = plan
+        self.target = target
+        self.base = base.rstrip("/")
+        self.client = client
+        self.alias = plan["alias"]
+        self.samples: dict[str, str] = {}
+
+    async def _send(self, method: str, url: str, body: Any = None) -> httpx.Response:
+        if body is None:
+            return await self.client.request(method, url)
+        return await self.client.request(
+            method,
+            url,
+            content=orjson.dumps(body),
+            headers={"content-type": "application/json"},
+        )
+
+    def sample(self, name: str, response: httpx.Response) -> None:
+        key = f"{name} {response.status_code}"
+        if response.status_code >= 300 and key not in self.samples:
+            self.samples[key] = response.text[:400]
+
+    async def simple(self, query: dict[str, Any], variant: int) -> tuple[int, float]:
+        request = query["variants"][variant][self.target]
+        started = time.perf_counter()
+        response = await self._send(
+            request["method"], self.base + request["url"], request.get("body")
+        )
+        await response.aread()
+        elapsed = (time.perf_counter() - started) * 1000
+        self.sample(query["name"], response)
+        return response.status_code, elapsed
+
+    async def page(self, query: dict[str, Any], walk: Walk) -> tuple[int, float]:
+        """One page of a deep walk; the timed part is the HTTP exchange(s), as the façade's."""
+        if walk.page >= query["max_pages"]:
+            walk.__init__()  # type: ignore[misc]  # start a new walk
+        spec = query[self.target]
+        if self.target == "facade":
+            url = walk.next_url or self.base + spec["url"]
+            started = time.perf_counter()
+            response = await self.client.get(url)
+            await response.aread()
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                self.sample(query["name"], response)
+                walk.__init__()  # type: ignore[misc]
+                return response.status_code, elapsed
+            links = {
+                link["relation"]: link["url"] for link in orjson.loads(response.content)["link"]
+            }
+            walk.next_url = links.get("next")
+            walk.page = walk.page + 1 if walk.next_url else query["max_pages"]
+            return 200, elapsed
+        size = spec["size"]
+        body = dict(spec["body"])
+        started = time.perf_counter()
+        if walk.pit_id:
+            body["pit"] = {"id": walk.pit_id, "keep_alive": PIT_KEEP_ALIVE}
+            body["search_after"] = walk.after
+            response = await self._send("POST", f"{self.base}/_search", body)
+        else:
+            response = await self._send("POST", f"{self.base}/{self.alias}/_search", body)
+        await response.aread()
+        status = response.status_code
+        self.sample(query["name"], response)
+        data = orjson.loads(response.content) if status == 200 else {}
+        hits = data.get("hits", {}).get("hits", [])
+        more = len(hits) > size
+        if status == 200 and more and not walk.pit_id:
+            pit = await self.client.post(
+                f"{self.base}/{self.alias}/_search/point_in_time",
+                params={"keep_alive": PIT_KEEP_ALIVE},
+            )
+            await pit.aread()
+            status = pit.status_code
+            self.sample("open_pit", pit)
+            walk.pit_id = orjson.loads(pit.content).get("pit_id") if status == 200 else None
+        elif data.get("pit_id"):
+            walk.pit_id = data["pit_id"]
+        elapsed = (time.perf_counter() - started) * 1000
+        if status != 200:
+            walk.__init__()  # type: ignore[misc]
+            return status, elapsed
+        walk.after = hits[size - 1]["sort"] if more else None
+        walk.page = walk.page + 1 if more else query["max_pages"]
+        return 200, elapsed
+
+
+async def play(args: argparse.Namespace) -> dict[str, Any]:
+    plan = orjson.loads(Path(args.plan).read_bytes())
+    host = urlsplit(args.base).hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit(f"loopback targets only, not {host}")
+    ops = sequence(plan, args.requests, args.seed)
+    limits = httpx.Limits(
+        max_connections=args.concurrency if not args.rate else 256,
+        max_keepalive_connections=args.concurrency if not args.rate else 64,
+    )
+    recorder = Recorder()
+    deadline = time.monotonic() + args.seconds
+    async with httpx.AsyncClient(timeout=args.timeout, limits=limits) as client:
+        player = Player(plan, args.target, args.base, client)
+        started = time.perf_counter()
+
+        async def one(position: int, walk: Walk) -> None:
+            index, variant = ops[position]
+            query = plan["queries"][index]
+            at = time.perf_counter() - started
+            try:
+                if query.get("kind") == "paging":
+                    status, ms = await player.page(query, walk)
+                else:
+                    status, ms = await player.simple(query, variant)
+            except httpx.HTTPError as exc:
+                status, ms = 0, (time.perf_counter() - started - at) * 1000
+                kind = exc.__class__.__name__
+                recorder.errors[kind] = recorder.errors.get(kind, 0) + 1
+            recorder.add(query["name"], ms, status, at)
+
+        if args.rate:
+            walks = [Walk() for _ in range(16)]
+            tasks: set[asyncio.Task[None]] = set()
+            for position in range(len(ops)):
+                due = started + position / args.rate
+                delay = due - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                if time.monotonic() > deadline:
+                    break
+                task = asyncio.create_task(one(position, walks[position % len(walks)]))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            if tasks:
+                await asyncio.wait(tasks, timeout=args.timeout + 1)
+        else:
+            cursor = iter(range(len(ops)))
+
+            async def worker() -> None:
+                walk = Walk()
+                for position in cursor:
+                    if time.monotonic() > deadline:
+                        return
+                    await one(position, walk)
+
+            await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+        elapsed = time.perf_counter() - started
+    return {
+        "target": args.target,
+        "concurrency": args.concurrency,
+        "rate": args.rate,
+        "planned": len(ops),
+        "completed": len(recorder.names),
+        "seconds": round(elapsed, 3),
+        "names": recorder.names,
+        "latency_ms": recorder.latencies,
+        "status": recorder.statuses,
+        "started_at": recorder.started_at,
+        "errors": recorder.errors,
+        "samples": player.samples,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.loadgen")
+    parser.add_argument("plan")
+    parser.add_argument("--target", choices=["facade", "raw"], required=True)
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--rate", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    result = asyncio.run(play(args))
+    Path(args.out).write_bytes(orjson.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

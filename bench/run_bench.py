@@ -1,0 +1,443 @@
+"""`make bench`: ingest rates and memory, the query mix façade vs raw OpenSearch, the profile.
+
+    python -m bench.run_bench [--rounds 3] [--requests 4000] [--concurrency 8] [--keep-node]
+
+Steps, all on the dedicated ``bench`` node (127.0.0.1:9270, 1 GiB heap), never ``run``/``test``:
+
+1. the 19k and 200k sets, generated once into var/bench/ (cached);
+2. full loads on an empty node, each timed end to end with its peak RSS: 200k (validation
+   sampled), then the streamed NDJSON export of those 200k with the API's RSS sampled; 19k with
+   validation=all (reference); 19k sampled (it then serves the mix);
+3. the query mix (bench/mix.py) from a separate load process (bench/loadgen.py) at a fixed
+   concurrency, against the façade and, in the same run, against the alias with the façade's
+   own bodies, in alternating order over ``--rounds`` rounds;
+4. the façade under pyinstrument for one more façade run (profile.html / profile.txt).
+
+Writes bench/results/latest.json, latest.md and latency.png. Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import subprocess
+import time
+import urllib.error
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from bench import datasets, mix
+from bench.common import (
+    ECLAIRE,
+    PYTHON,
+    RESULTS,
+    ROOT,
+    VAR,
+    ApiProcess,
+    CpuShare,
+    RssSampler,
+    api_env,
+    delete_versioned_indices,
+    log,
+    machine_facts,
+    node,
+    node_pid,
+    os_call,
+    package_versions,
+    phase,
+    pin,
+    rss_mb,
+    run_measured,
+    write_json,
+)
+from bench.report import write_markdown, write_plot
+from bench.stats import compare, run_summary, summary
+from eclaire_search import localnode
+
+ALIAS = "eclaire-studies"
+API_CPUS, CLIENT_CPUS, ENGINE_CPUS = "0", "0", "1"
+PIT_LIMIT_FOR_BENCH = 100_000
+DEFAULT_PIT_LIMIT = 300
+
+
+def git_revision() -> dict[str, Any]:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty_paths": len(git("status", "--porcelain").splitlines()),
+    }
+
+
+def newest_run_summary() -> dict[str, Any]:
+    runs = sorted((VAR / "data" / "runs").glob("*/summary.json"))
+    return json.loads(runs[-1].read_text()) if runs else {}
+
+
+def index_facts(url: str, alias: str) -> dict[str, Any]:
+    rows = os_call(f"{url}/_cat/indices/{alias}?format=json&bytes=b")
+    if not rows:
+        return {}
+    row = rows[0]
+    docs = int(row["docs.count"])
+    size = int(row["pri.store.size"])
+    return {
+        "index": row["index"],
+        "docs": docs,
+        "store_bytes": size,
+        "store_mb": round(size / 1e6, 1),
+        "bytes_per_study": round(size / docs) if docs else None,
+    }
+
+
+def ingest(url: str, set_name: str, validation: str, engine_pid: int) -> dict[str, Any]:
+    """One full load on an empty node: wall time, studies/s, peak RSS, CPU shares."""
+    directory = datasets.ensure(set_name)
+    delete_versioned_indices(url, ALIAS)
+    env = api_env(url, ECLAIRE_VALIDATION=validation, ECLAIRE_INDEX_ALIAS=ALIAS)
+    cpu = CpuShare([engine_pid])
+    status, seconds, peak, cpu_seconds = run_measured(
+        [ECLAIRE, "ingest", *datasets.files(directory)],
+        env,
+        VAR / "logs" / f"ingest-{set_name}-{validation}.log",
+    )
+    shares = cpu.result(extra_cpu_seconds=cpu_seconds)
+    run = newest_run_summary()
+    indexed = int(run.get("load", {}).get("indexed", 0))
+    pipeline_seconds = float(run.get("seconds", seconds))
+    result = {
+        "set": set_name,
+        "validation": validation,
+        "exit_status": status,
+        "studies_indexed": indexed,
+        "records_read": run.get("mapping", {}).get("read"),
+        "dead_lettered": run.get("mapping", {}).get("dead_lettered"),
+        "wall_seconds": round(seconds, 2),
+        "pipeline_seconds": round(pipeline_seconds, 2),
+        "studies_per_s": round(indexed / seconds, 1) if seconds else None,
+        "studies_per_s_pipeline": round(indexed / pipeline_seconds, 1)
+        if pipeline_seconds
+        else None,
+        "peak_rss_mb": round(peak, 1),
+        "ingest_cpu_seconds": round(cpu_seconds, 1),
+        "cpu": shares,
+        "index": index_facts(url, ALIAS),
+    }
+    log(
+        f"ingest {set_name} validation={validation}: {indexed} studies in {seconds:.1f}s "
+        f"({result['studies_per_s']}/s), peak RSS {peak:.0f} MB, "
+        f"others' CPU {shares['others_share']}"
+    )
+    return result
+
+
+def export_memory(url: str, expected: int) -> dict[str, Any]:
+    """Stream /api/export.ndjson of everything while sampling the API's RSS."""
+    with ApiProcess(url, cpus=API_CPUS, log_path=VAR / "logs" / "api-export.log") as api:
+        idle = rss_mb(api.pid) or 0.0
+        lines = 0
+        size = 0
+        progress: list[tuple[float, int, float]] = []
+        started = time.monotonic()
+        status = 0
+        error = None
+        with RssSampler(api.pid, interval=0.1) as sampler:
+            try:
+                with httpx.stream(
+                    "GET", f"{api.url}/api/export.ndjson", timeout=httpx.Timeout(30.0)
+                ) as response:
+                    status = response.status_code
+                    for chunk in response.iter_bytes():
+                        lines += chunk.count(b"\n")
+                        size += len(chunk)
+                        now = time.monotonic() - started
+                        if not progress or now - progress[-1][0] >= 1.0:
+                            progress.append((round(now, 1), lines, rss_mb(api.pid) or 0.0))
+            except httpx.HTTPError as exc:
+                error = f"{exc.__class__.__name__}: {exc}"
+        seconds = time.monotonic() - started
+    rss_values = [v for _, v in sampler.samples]
+    tenth = max(1, len(rss_values) // 10)
+    return {
+        "http_status": status,
+        "error": error,
+        "lines": lines,
+        "expected_studies": expected,
+        "complete": lines == expected and error is None,
+        "bytes": size,
+        "mb": round(size / 1e6, 1),
+        "seconds": round(seconds, 1),
+        "studies_per_s": round(lines / seconds, 1) if seconds else None,
+        "api_rss_idle_mb": round(idle, 1),
+        "api_rss_peak_mb": round(max(rss_values, default=0.0), 1),
+        "api_rss_first_tenth_max_mb": round(max(rss_values[:tenth], default=0.0), 1),
+        "api_rss_last_tenth_max_mb": round(max(rss_values[-tenth:], default=0.0), 1),
+        "api_rss_growth_mb": round(max(rss_values, default=0.0) - idle, 1),
+        "timeline_s_lines_rssmb": progress,
+    }
+
+
+def load(
+    plan: Path, target: str, base: str, out: Path, requests: int, concurrency: int, seed: int
+) -> dict[str, Any]:
+    command = [
+        PYTHON,
+        "-m",
+        "bench.loadgen",
+        str(plan),
+        "--target",
+        target,
+        "--base",
+        base,
+        "--out",
+        str(out),
+        "--requests",
+        str(requests),
+        "--seconds",
+        "120",
+        "--concurrency",
+        str(concurrency),
+        "--seed",
+        str(seed),
+    ]
+    subprocess.run(["taskset", "-c", CLIENT_CPUS, *command], cwd=ROOT, check=True)
+    return orjson.loads(out.read_bytes())  # type: ignore[no-any-return]
+
+
+def clear_pits(url: str) -> None:
+    with contextlib.suppress(urllib.error.HTTPError):  # 404 when none is open
+        os_call(f"{url}/_search/point_in_time/_all", method="DELETE")
+
+
+def set_pit_limit(url: str, limit: int | None) -> None:
+    os_call(
+        f"{url}/_cluster/settings",
+        {"transient": {"search.max_open_pit_context": limit}},
+        method="PUT",
+    )
+
+
+def query_mix(url: str, engine_pid: int, args: argparse.Namespace) -> dict[str, Any]:
+    runs_dir = VAR / "runs"
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    plan = mix.build(url, ALIAS)
+    plan_path = VAR / "plan.json"
+    plan_path.write_bytes(orjson.dumps(plan))
+    pinned = pin(engine_pid, ENGINE_CPUS)
+    out: dict[str, Any] = {"plan": {q["name"]: q["weight"] for q in plan["queries"]}}
+    api = ApiProcess(url, cpus=API_CPUS, log_path=VAR / "logs" / "api-mix.log").start()
+    try:
+        out["api_rss_idle_mb"] = round(rss_mb(api.pid) or 0.0, 1)
+        # Warm both paths (JIT, caches, connection pools); not recorded.
+        clear_pits(url)
+        set_pit_limit(url, PIT_LIMIT_FOR_BENCH)
+        for target, base in (("facade", api.url), ("raw", url)):
+            load(
+                plan_path, target, base, runs_dir / f"warm-{target}.json", 800, args.concurrency, 99
+            )
+        # The façade opens a point-in-time for every first page that has a next page; with
+        # OpenSearch's default limit (300 open PITs, 5 min keep-alive) that caps it.
+        clear_pits(url)
+        set_pit_limit(url, None)
+        probe = load(
+            plan_path, "facade", api.url, runs_dir / "pit-probe.json", 1500, args.concurrency, 98
+        )
+        probe_summary = run_summary(probe)
+        out["default_pit_limit_probe"] = {
+            "search.max_open_pit_context": DEFAULT_PIT_LIMIT,
+            "requests": probe_summary["completed"],
+            "statuses": probe_summary["statuses"],
+            "share_503": round(
+                probe_summary["statuses"].get("503", 0) / max(probe_summary["completed"], 1), 3
+            ),
+            "samples": probe_summary["samples"],
+        }
+        clear_pits(url)
+        set_pit_limit(url, PIT_LIMIT_FOR_BENCH)
+        facade_runs: list[dict[str, Any]] = []
+        raw_runs: list[dict[str, Any]] = []
+        peaks: list[float] = []
+        cpu_shares: list[dict[str, Any]] = []
+        for round_no in range(args.rounds):
+            order = ("facade", "raw") if round_no % 2 == 0 else ("raw", "facade")
+            for target in order:
+                clear_pits(url)
+                base = api.url if target == "facade" else url
+                cpu = CpuShare([engine_pid, api.pid])
+                with RssSampler(api.pid, interval=0.2) as sampler:
+                    run = load(
+                        plan_path,
+                        target,
+                        base,
+                        runs_dir / f"round{round_no}-{target}.json",
+                        args.requests,
+                        args.concurrency,
+                        round_no + 1,  # same seed for both targets of a round
+                    )
+                shares = cpu.result()
+                cpu_shares.append({"round": round_no, "target": target, **shares})
+                (facade_runs if target == "facade" else raw_runs).append(run)
+                if target == "facade":
+                    peaks.append(sampler.peak)
+                s = run_summary(run)
+                log(
+                    f"round {round_no} {target}: {s['throughput_rps']} req/s, "
+                    f"p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms, statuses {s['statuses']}, "
+                    f"others' CPU {shares['others_share']}"
+                )
+        out["api_rss_peak_mb"] = round(max(peaks), 1)
+        out["api_rss_after_mb"] = round(rss_mb(api.pid) or 0.0, 1)
+        out["comparison"] = compare(facade_runs, raw_runs)
+        out["pooled"] = {
+            "facade": summary([x for r in facade_runs for x in r["latency_ms"]]),
+            "raw": summary([x for r in raw_runs for x in r["latency_ms"]]),
+        }
+        out["cpu_shares"] = cpu_shares
+        out["engine_pinned"] = pinned
+        out["_runs"] = {"facade": facade_runs, "raw": raw_runs}
+    finally:
+        api.stop()
+    # The profile: one more façade run with the API under pyinstrument (not in the figures).
+    clear_pits(url)
+    profiled = ApiProcess(
+        url,
+        cpus=API_CPUS,
+        command=[PYTHON, "-m", "bench.profile_server", "{port}", str(RESULTS / "profile")],
+        log_path=VAR / "logs" / "api-profile.log",
+    ).start()
+    try:
+        run = load(
+            plan_path,
+            "facade",
+            profiled.url,
+            runs_dir / "profiled.json",
+            args.requests,
+            args.concurrency,
+            1,
+        )
+        out["profiled_run"] = {k: v for k, v in run_summary(run).items() if k != "samples"}
+    finally:
+        profiled.stop()
+    clear_pits(url)
+    set_pit_limit(url, None)
+    pin(engine_pid, "0-1")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run_bench")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=4000, help="per target and round")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--keep-node", action="store_true", help="leave the bench node running")
+    parser.add_argument("--skip-200k", action="store_true", help="quick run: no 200k load/export")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    result: dict[str, Any] = {
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "command": "make bench",
+        "git": git_revision(),
+        "machine": machine_facts(),
+        "packages": package_versions(
+            ["starlette", "uvicorn", "opensearch-py", "orjson", "httpx", "uvloop", "httptools"]
+        ),
+    }
+    bench_node = node("bench")
+    with phase("data sets", result):
+        sets = {
+            name: datasets.ensure(name)
+            for name in ("19k", "200k")
+            if not (args.skip_200k and name == "200k")
+        }
+        result["datasets"] = {name: datasets.describe(path) for name, path in sets.items()}
+    with phase("bench node", result):
+        url = localnode.start(bench_node)
+        engine_pid = node_pid(bench_node)
+        assert engine_pid is not None
+    ingests: dict[str, Any] = {}
+    if not args.skip_200k:
+        with phase("ingest 200k", result):
+            ingests["200k"] = ingest(url, "200k", "sample", engine_pid)
+        with phase("export 200k", result):
+            result["export_200k"] = export_memory(url, ingests["200k"]["studies_indexed"])
+    with phase("ingest 19k validation=all", result):
+        ingests["19k_validation_all"] = ingest(url, "19k", "all", engine_pid)
+    with phase("ingest 19k", result):
+        ingests["19k"] = ingest(url, "19k", "sample", engine_pid)
+    result["ingest"] = ingests
+    result["ingest_studies_per_s"] = {k: v["studies_per_s"] for k, v in ingests.items()}
+    result["ingest_peak_rss_mb"] = {k: v["peak_rss_mb"] for k, v in ingests.items()}
+    for name, run in ingests.items():
+        key = name.split("_")[0]
+        if key in result["datasets"] and run["validation"] == "sample":
+            result["datasets"][key]["index"] = run["index"]
+    with phase("query mix", result):
+        mixed = query_mix(url, engine_pid, args)
+    runs = mixed.pop("_runs")
+    comparison = mixed.pop("comparison")
+    result.update(
+        {
+            "p50_ratio": comparison["p50_ratio"]["median"],
+            "p99_ratio": comparison["p99_ratio"]["median"],
+            "throughput_ratio": comparison["throughput_ratio"]["median"],
+            "spread": {k: comparison[k] for k in ("p50_ratio", "p99_ratio", "throughput_ratio")},
+            "per_query": comparison["per_query"],
+            "rounds": comparison["rounds"],
+            "api_rss_mb": mixed["api_rss_peak_mb"],
+            "mix": mixed,
+        }
+    )
+    result["config"] = {
+        "rounds": args.rounds,
+        "requests_per_target_and_round": args.requests,
+        "concurrency": args.concurrency,
+        "order": "façade then raw in even rounds, raw then façade in odd rounds; "
+        "same seeded sequence for both targets of a round",
+        "api": "uvicorn, 1 worker, asyncio loop + h11 (what the project installs), access log off",
+        "api_timeout_s": 0.9,
+        "load_client": "bench/loadgen.py: separate process, asyncio + httpx, closed loop, "
+        "keep-alive",
+        "pinning": {
+            "opensearch": f"cpu {ENGINE_CPUS} (taskset -a on every JVM thread, "
+            "during the mix only)",
+            "api": f"cpu {API_CPUS}",
+            "load_client": f"cpu {CLIENT_CPUS}",
+            "why": "the engine gets the same dedicated core in both targets; the façade's own CPU "
+            "comes out of the core the client also uses, so its cost is charged, not hidden on an "
+            "idle core",
+        },
+        "raw_baseline": "translate.search_body / facets_body / statistics_body / "
+        "GET _doc?_source_includes=resource, size + 1 as the façade sends; deep paging opens "
+        "its PIT after page 1 like the façade",
+        "opensearch_settings": {
+            "search.max_open_pit_context": f"{PIT_LIMIT_FOR_BENCH} during the measured rounds "
+            f"(default {DEFAULT_PIT_LIMIT}: see mix.default_pit_limit_probe)",
+        },
+    }
+    result["goals"] = {
+        "p50_ratio <= 1.25": result["p50_ratio"] <= 1.25,
+        "throughput_ratio >= 0.8": result["throughput_ratio"] >= 0.8,
+        "ingest >= 2000 studies/s (19k, sampled)": (result["ingest_studies_per_s"].get("19k") or 0)
+        >= 2000,
+        "api_rss_mb <= 150": result["api_rss_mb"] <= 150,
+    }
+    result["machine"]["loadavg_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
+    result["total_seconds"] = round(time.monotonic() - started, 1)
+    write_json(RESULTS / "latest.json", result)
+    write_plot(runs, RESULTS / "latency.png")
+    write_markdown(result, RESULTS / "latest.md")
+    if not args.keep_node:
+        localnode.stop(bench_node)
+    log(f"done in {result['total_seconds']:.0f}s → {RESULTS / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
