@@ -333,7 +333,7 @@ def query_mix(url: str, engine_pid: int, args: argparse.Namespace) -> dict[str, 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run_bench")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=4000, help="per target and round")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--keep-node", action="store_true", help="leave the bench node running")
