@@ -7,12 +7,16 @@ here, not against a second copy of the mapping rules.
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from eclaire_search.settings import Settings
-from ingest.pipeline import IngestResult
+from ingest.loader import create_sync_client
+from ingest.pipeline import IngestResult, run_ingest
 
 ETATS = [  # (source etat, FHIR status) cycled over the records
     ("EN_COURS", "active"),
@@ -209,3 +213,29 @@ class Loaded:
         self.expected = expected
         self.result = result
         self.exports = exports
+
+
+def alias_settings(opensearch_url: str, prefix: str, data_dir: Path, **overrides: Any) -> Settings:
+    """Settings on the test node with an alias of its own (tests never share an alias)."""
+    alias = f"test-{prefix}-{uuid.uuid4().hex[:8]}"
+    values: dict[str, Any] = {"opensearch_timeout": 10, **overrides}
+    return Settings(opensearch_url=opensearch_url, index_alias=alias, data_dir=data_dir, **values)
+
+
+def drop_alias(settings: Settings) -> None:
+    client = create_sync_client(settings)
+    client.indices.delete(index=f"{settings.index_alias}-*")
+    client.close()
+
+
+@contextmanager
+def loaded_exports(
+    directory: Path, expected: list[Expected], settings: Settings
+) -> Iterator[Loaded]:
+    """Load the export files of ``directory`` under ``settings``' alias; drop it afterwards."""
+    exports = sorted(directory.glob("export_eclaire_*.json"))
+    result = run_ingest(exports, settings, "full")
+    try:
+        yield Loaded(settings, expected, result, exports)
+    finally:
+        drop_alias(settings)

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
-from studies_fixture import Loaded, write_exports
+from studies_fixture import Loaded, alias_settings, loaded_exports, write_exports
 
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
-from ingest.pipeline import run_ingest
 
 
 @pytest.fixture(scope="session")
 def loaded(opensearch_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
     directory = tmp_path_factory.mktemp("exports")
     expected = write_exports(directory)
-    alias = f"test-studies-{uuid.uuid4().hex[:8]}"
-    settings = Settings(
-        opensearch_url=opensearch_url,
-        index_alias=alias,
-        data_dir=tmp_path_factory.mktemp("var"),
-        opensearch_timeout=10,
-    )
-    exports = sorted(directory.glob("export_eclaire_*.json"))
-    result = run_ingest(exports, settings, "full")
-    yield Loaded(settings, expected, result, exports)
-    client = create_sync_client(settings)
-    client.indices.delete(index=f"{alias}-*")
-    client.close()
+    settings = alias_settings(opensearch_url, "studies", tmp_path_factory.mktemp("var"))
+    with loaded_exports(directory, expected, settings) as loaded:
+        yield loaded
 
 
 @pytest.fixture(scope="session")

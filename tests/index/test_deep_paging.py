@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from starlette.testclient import TestClient
+from studies_fixture import drop_alias
 
 from eclaire_search.app import create_app
 from eclaire_search.settings import Settings
 from ingest.generator import generate
-from ingest.loader import create_sync_client
 from ingest.pipeline import run_ingest
 
 STUDIES = 19_053  # the technical document's Total_etudes, which the generator reproduces
@@ -33,9 +33,7 @@ def big(opensearch_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     result = run_ingest(sorted(directory.glob("export_eclaire_*.json")), settings, "full")
     assert result.load.indexed == STUDIES
     yield settings
-    client = create_sync_client(settings)
-    client.indices.delete(index=f"{settings.index_alias}-*")
-    client.close()
+    drop_alias(settings)
 
 
 def test_paging_past_ten_thousand_returns_every_study_once(big: Settings) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from opensearchpy import OpenSearch
 from starlette.testclient import TestClient
-from studies_fixture import jarde_records
+from studies_fixture import alias_settings, drop_alias, jarde_records
 
 from eclaire_search.app import create_app
 from eclaire_search.settings import Settings
@@ -31,18 +31,11 @@ def write(path: Path, records: list[dict[str, Any]]) -> list[Path]:
 
 @pytest.fixture
 def settings(opensearch_url: str, tmp_path: Path) -> Iterator[Settings]:
-    alias = f"test-load-{uuid.uuid4().hex[:8]}"
-    yield Settings(
-        opensearch_url=opensearch_url,
-        index_alias=alias,
-        data_dir=tmp_path / "var",
-        opensearch_timeout=10,
-        validation="sample",
-        keep_indices=1,
+    settings = alias_settings(
+        opensearch_url, "load", tmp_path / "var", validation="sample", keep_indices=1
     )
-    client = create_sync_client(Settings(opensearch_url=opensearch_url))
-    client.indices.delete(index=f"{alias}-*")
-    client.close()
+    yield settings
+    drop_alias(settings)
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+from studies_fixture import drop_alias
 
 from eclaire_search.app import create_app
 from eclaire_search.settings import Settings
 from ingest.deadletter import read_dead_letters
 from ingest.generator import generate
-from ingest.loader import create_sync_client
 from ingest.pipeline import IngestResult, run_ingest
 
 
@@ -35,9 +35,7 @@ def malformed_run(
     )
     result = run_ingest(sorted(out.glob("export_eclaire_*.json")), settings, "full")
     yield out, settings, result
-    client = create_sync_client(settings)
-    client.indices.delete(index=f"{settings.index_alias}-*")
-    client.close()
+    drop_alias(settings)
 
 
 def tags(out: Path) -> list[dict[str, Any]]:

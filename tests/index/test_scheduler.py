@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from studies_fixture import jarde_records
+from studies_fixture import alias_settings, drop_alias, jarde_records
 
 from eclaire_search.settings import Settings
 from ingest.loader import create_sync_client
@@ -22,11 +21,9 @@ PARIS = ZoneInfo("Europe/Paris")
 
 @pytest.fixture
 def settings(opensearch_url: str, tmp_path: Path) -> Iterator[Settings]:
-    alias = f"test-nightly-{uuid.uuid4().hex[:8]}"
-    yield Settings(opensearch_url=opensearch_url, index_alias=alias, data_dir=tmp_path / "var")
-    client = create_sync_client(settings=Settings(opensearch_url=opensearch_url))
-    client.indices.delete(index=f"{alias}-*")
-    client.close()
+    settings = alias_settings(opensearch_url, "nightly", tmp_path / "var")
+    yield settings
+    drop_alias(settings)
 
 
 def test_default_schedule_is_four_in_the_morning_paris_time() -> None:

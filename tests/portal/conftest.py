@@ -8,19 +8,15 @@ import json
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import uvicorn
 from starlette.testclient import TestClient
-from studies_fixture import Loaded, riph_record, write_exports
+from studies_fixture import Loaded, alias_settings, loaded_exports, riph_record, write_exports
 
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
-from ingest.pipeline import run_ingest
 
 HOSTILE_ID = "2022-A99041-34"
 HOSTILE_TITLE = '<script>alert("titre")</script> Étude <b>hostile</b> & "citée" sur le sommeil'
@@ -47,19 +43,9 @@ def portal_loaded(
     directory = tmp_path_factory.mktemp("portal-exports")
     expected = write_exports(directory)
     add_hostile_study(directory)
-    alias = f"test-portal-{uuid.uuid4().hex[:8]}"
-    settings = Settings(
-        opensearch_url=opensearch_url,
-        index_alias=alias,
-        data_dir=tmp_path_factory.mktemp("portal-var"),
-        opensearch_timeout=10,
-    )
-    exports = sorted(directory.glob("export_eclaire_*.json"))
-    result = run_ingest(exports, settings, "full")
-    yield Loaded(settings, expected, result, exports)
-    client = create_sync_client(settings)
-    client.indices.delete(index=f"{alias}-*")
-    client.close()
+    settings = alias_settings(opensearch_url, "portal", tmp_path_factory.mktemp("portal-var"))
+    with loaded_exports(directory, expected, settings) as loaded:
+        yield loaded
 
 
 @pytest.fixture(scope="session")
