@@ -11,8 +11,8 @@ loopback only (the base URL must be 127.0.0.1). ``--rate`` > 0 paces operations 
 for the reliability runs) instead of the closed loop of ``--concurrency`` workers.
 
 Deep paging is a walk: each worker follows its own chain of pages (the façade's ``next`` links;
-on the raw side the same point-in-time + ``search_after`` pages, opening the PIT after the first
-page exactly as the façade does) and starts a new walk after ``max_pages``.
+on the raw side the same point-in-time + ``search_after`` pages, opening the PIT when the second
+page is asked for, exactly as the façade does) and starts a new walk after ``max_pages``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,19 +131,10 @@ class Player:
         size = spec["size"]
         body = dict(spec["body"])
         started = time.perf_counter()
-        if walk.pit_id:
-            body["pit"] = {"id": walk.pit_id, "keep_alive": PIT_KEEP_ALIVE}
-            body["search_after"] = walk.after
-            response = await self._send("POST", f"{self.base}/_search", body)
-        else:
-            response = await self._send("POST", f"{self.base}/{self.alias}/_search", body)
-        await response.aread()
-        status = response.status_code
-        self.sample(query["name"], response)
-        data = orjson.loads(response.content) if status == 200 else {}
-        hits = data.get("hits", {}).get("hits", [])
-        more = len(hits) > size
-        if status == 200 and more and not walk.pit_id:
+        status = 200
+        if walk.page and not walk.pit_id:
+            # As the façade (search.search_studies): the first page runs without a PIT; the
+            # PIT is opened when the walk goes on, before the second page's search.
             pit = await self.client.post(
                 f"{self.base}/{self.alias}/_search/point_in_time",
                 params={"keep_alive": PIT_KEEP_ALIVE},
@@ -151,12 +143,24 @@ class Player:
             status = pit.status_code
             self.sample("open_pit", pit)
             walk.pit_id = orjson.loads(pit.content).get("pit_id") if status == 200 else None
-        elif data.get("pit_id"):
-            walk.pit_id = data["pit_id"]
+        if status == 200 and walk.pit_id:
+            body["pit"] = {"id": walk.pit_id, "keep_alive": PIT_KEEP_ALIVE}
+            body["search_after"] = walk.after
+            response = await self._send("POST", f"{self.base}/_search", body)
+        elif status == 200:
+            response = await self._send("POST", f"{self.base}/{self.alias}/_search", body)
+        if status == 200:
+            await response.aread()
+            status = response.status_code
+            self.sample(query["name"], response)
         elapsed = (time.perf_counter() - started) * 1000
         if status != 200:
             walk.__init__()  # type: ignore[misc]
             return status, elapsed
+        data = orjson.loads(response.content)
+        hits = data.get("hits", {}).get("hits", [])
+        more = len(hits) > size
+        walk.pit_id = data.get("pit_id") or walk.pit_id
         walk.after = hits[size - 1]["sort"] if more else None
         walk.page = walk.page + 1 if more else query["max_pages"]
         return 200, elapsed
@@ -174,9 +178,12 @@ async def play(args: argparse.Namespace) -> dict[str, Any]:
     )
     recorder = Recorder()
     deadline = time.monotonic() + args.seconds
+    stopping = asyncio.Event()  # SIGTERM: stop sending, finish what is in flight, report
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
     async with httpx.AsyncClient(timeout=args.timeout, limits=limits) as client:
         player = Player(plan, args.target, args.base, client)
         started = time.perf_counter()
+        epoch = time.time()  # wall clock of started_at == 0, to line runs up with events
 
         async def one(position: int, walk: Walk) -> None:
             index, variant = ops[position]
@@ -201,7 +208,7 @@ async def play(args: argparse.Namespace) -> dict[str, Any]:
                 delay = due - time.perf_counter()
                 if delay > 0:
                     await asyncio.sleep(delay)
-                if time.monotonic() > deadline:
+                if time.monotonic() > deadline or stopping.is_set():
                     break
                 task = asyncio.create_task(one(position, walks[position % len(walks)]))
                 tasks.add(task)
@@ -214,7 +221,7 @@ async def play(args: argparse.Namespace) -> dict[str, Any]:
             async def worker() -> None:
                 walk = Walk()
                 for position in cursor:
-                    if time.monotonic() > deadline:
+                    if time.monotonic() > deadline or stopping.is_set():
                         return
                     await one(position, walk)
 
@@ -227,6 +234,7 @@ async def play(args: argparse.Namespace) -> dict[str, Any]:
         "planned": len(ops),
         "completed": len(recorder.names),
         "seconds": round(elapsed, 3),
+        "t0_epoch": epoch,
         "names": recorder.names,
         "latency_ms": recorder.latencies,
         "status": recorder.statuses,

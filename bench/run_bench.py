@@ -64,6 +64,32 @@ PIT_LIMIT_FOR_BENCH = 100_000
 DEFAULT_PIT_LIMIT = 300
 
 
+def server_stack() -> str:
+    """What uvicorn picks with its defaults (loop/http "auto") in this environment."""
+    from importlib.util import find_spec
+
+    loop = "uvloop" if find_spec("uvloop") else "asyncio"
+    http = "httptools" if find_spec("httptools") else "h11"
+    return f"uvicorn, 1 worker, {loop} loop + {http} (uvicorn's auto choice here), access log off"
+
+
+def headline(result: dict[str, Any]) -> dict[str, Any]:
+    """One line of bench/results/history.ndjson: the figures a before/after note quotes."""
+    return {
+        "generated_at": result["generated_at"],
+        "commit": result["git"]["commit"],
+        "server": result["config"]["api"],
+        "p50_ratio": result["p50_ratio"],
+        "p99_ratio": result["p99_ratio"],
+        "throughput_ratio": result["throughput_ratio"],
+        "spread": {k: [v["min"], v["max"]] for k, v in result["spread"].items()},
+        "facade_rps": [r["facade"]["throughput_rps"] for r in result["rounds"]],
+        "raw_rps": [r["raw"]["throughput_rps"] for r in result["rounds"]],
+        "api_rss_mb": result["api_rss_mb"],
+        "ingest_studies_per_s": result["ingest_studies_per_s"],
+    }
+
+
 def git_revision() -> dict[str, Any]:
     def git(*args: str) -> str:
         return subprocess.run(
@@ -242,8 +268,9 @@ def query_mix(url: str, engine_pid: int, args: argparse.Namespace) -> dict[str, 
             load(
                 plan_path, target, base, runs_dir / f"warm-{target}.json", 800, args.concurrency, 99
             )
-        # The façade opens a point-in-time for every first page that has a next page; with
-        # OpenSearch's default limit (300 open PITs, 5 min keep-alive) that caps it.
+        # Until ec778ef the façade opened a point-in-time (5 min) for every first page with a
+        # next page, and OpenSearch's default limit (300 open PITs) turned load into 503s: this
+        # run at the default limit checks that it no longer does.
         clear_pits(url)
         set_pit_limit(url, None)
         probe = load(
@@ -400,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         "concurrency": args.concurrency,
         "order": "façade then raw in even rounds, raw then façade in odd rounds; "
         "same seeded sequence for both targets of a round",
-        "api": "uvicorn, 1 worker, asyncio loop + h11 (what the project installs), access log off",
+        "api": server_stack(),
         "api_timeout_s": 0.9,
         "load_client": "bench/loadgen.py: separate process, asyncio + httpx, closed loop, "
         "keep-alive",
@@ -415,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "raw_baseline": "translate.search_body / facets_body / statistics_body / "
         "GET _doc?_source_includes=resource, size + 1 as the façade sends; deep paging opens "
-        "its PIT after page 1 like the façade",
+        "its PIT when page 2 is asked for, like the façade",
         "opensearch_settings": {
             "search.max_open_pit_context": f"{PIT_LIMIT_FOR_BENCH} during the measured rounds "
             f"(default {DEFAULT_PIT_LIMIT}: see mix.default_pit_limit_probe)",
@@ -431,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     result["machine"]["loadavg_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
     result["total_seconds"] = round(time.monotonic() - started, 1)
     write_json(RESULTS / "latest.json", result)
+    with open(RESULTS / "history.ndjson", "a") as history:
+        history.write(json.dumps(headline(result), ensure_ascii=False) + "\n")
     write_plot(runs, RESULTS / "latency.png")
     write_markdown(result, RESULTS / "latest.md")
     if not args.keep_node:
