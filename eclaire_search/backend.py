@@ -19,6 +19,7 @@ from eclaire_search.errors import BackendError, BackendUnavailable, CursorExpire
 from eclaire_search.settings import Settings
 
 PIT_KEEP_ALIVE = "5m"
+EXPORT_PAGE_TIMEOUT = 30.0  # seconds for one export page; the stream has already begun
 
 
 class OrjsonSerializer(JSONSerializer):
@@ -80,12 +81,18 @@ class Backend:
                 raise BackendUnavailable(f"The search engine is busy ({exc.status_code})") from None
             raise BackendError(f"The search engine failed: {exc.error}") from None
 
-    async def search(self, body: dict[str, Any], *, pit_id: str | None = None) -> dict[str, Any]:
+    async def search(
+        self, body: dict[str, Any], *, pit_id: str | None = None, timeout: float | None = None
+    ) -> dict[str, Any]:
+        """``timeout`` overrides the client's short one (export pages are long to build)."""
+        params = {"request_timeout": timeout} if timeout else None
         if pit_id:
             body = {**body, "pit": {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE}}
-            return await self._call(self.client.search, body=body)  # type: ignore[no-any-return]
+            return await self._call(  # type: ignore[no-any-return]
+                self.client.search, body=body, params=params
+            )
         return await self._call(  # type: ignore[no-any-return]
-            self.client.search, index=self.alias, body=body
+            self.client.search, index=self.alias, body=body, params=params
         )
 
     async def open_pit(self) -> str:
@@ -116,7 +123,7 @@ class Backend:
         page.setdefault("sort", [{"id": "asc"}])
         try:
             while True:
-                response = await self.search(page, pit_id=pit_id)
+                response = await self.search(page, pit_id=pit_id, timeout=EXPORT_PAGE_TIMEOUT)
                 hits = response["hits"]["hits"]
                 for hit in hits:
                     yield hit
