@@ -28,4 +28,8 @@ def opensearch_url() -> Iterator[str]:
     else:
         from eclaire_search import localnode
 
-        yield localnode.start(localnode.NODES["test"])
+        node = localnode.NODES["test"]
+        already_running = localnode.cluster_info(node.url) is not None
+        yield localnode.start(node)
+        if not already_running:  # leave the machine as we found it (CI, a fresh clone)
+            localnode.stop(node)
