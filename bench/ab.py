@@ -35,31 +35,34 @@ from bench.run_bench import (
 from bench.stats import run_summary
 
 
+def api_command(tree: Path | None, paths: str = "", extra: str = "") -> list[str]:
+    """uvicorn serving the app of ``tree`` (default: this checkout), as make bench serves it."""
+    tree = tree or ROOT
+    return [
+        "env",
+        f"PYTHONPATH={':'.join(p for p in (str(tree), paths) if p)}",
+        PYTHON,
+        "-m",
+        "uvicorn",
+        "eclaire_search.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--app-dir",
+        str(tree),
+        *extra.split(),
+    ]
+
+
 def api_for(
     tree: Path | None, url: str, name: str, env: dict[str, str], paths: str = "", extra: str = ""
 ) -> ApiProcess:
-    command = None
-    if tree is not None or paths or extra:
-        tree = tree or ROOT
-        command = [
-            "env",
-            f"PYTHONPATH={':'.join(p for p in (str(tree), paths) if p)}",
-            PYTHON,
-            "-m",
-            "uvicorn",
-            "eclaire_search.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--app-dir",
-            str(tree),
-            *extra.split(),
-        ]
+    command = api_command(tree, paths, extra) if tree is not None or paths or extra else None
     return ApiProcess(
         url, cpus=API_CPUS, command=command, env_extra=env, log_path=VAR / "logs" / f"ab-{name}.log"
     )

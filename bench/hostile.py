@@ -235,9 +235,11 @@ def corpus(seed: int, count: int, real_cursors: list[str], study_ids: list[str])
     strings = [*INJECTIONS, *UNICODE]
 
     def huge() -> str:
-        return rng.choice(["x", "é", "*", "(", "🎗️", "a b "]) * rng.choice(
-            (600, 5000, 20_000, 70_000)
-        )
+        """A value whose encoded form is 2 KB to 60 KB: past any sane limit, yet still a URL
+        the client can send (httpx refuses URLs over 64 KB)."""
+        unit = rng.choice(["x", "é", "*", "(", "🎗️", "a b "])
+        target = rng.choice((2_000, 9_000, 30_000, 60_000))
+        return unit * max(1, target // len(quote(unit, safe="")))
 
     makers = []
 
@@ -490,11 +492,14 @@ class Verdicts:
     by_status: dict[str, int] = field(default_factory=dict)
     by_category: dict[str, dict[str, int]] = field(default_factory=dict)
     server_errors: int = 0
+    # "status diagnostics" -> count and one example: what each kind of 5xx was
+    server_error_kinds: dict[str, dict[str, Any]] = field(default_factory=dict)
     client_errors_not_outcome: int = 0
     transport_errors: int = 0
     # who answered the 4xx that were not OperationOutcome: uvicorn's HTTP parser (before the
     # app sees the request) or the app itself
     not_outcome_by_cause: dict[str, int] = field(default_factory=dict)
+    not_sent: dict[str, int] = field(default_factory=dict)  # refused by the client itself
     samples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def sample(self, kind: str, probe: Probe, status: int, text: str) -> None:
@@ -521,6 +526,15 @@ class Verdicts:
         elif status >= 500:
             self.server_errors += 1
             self.sample("server_error", probe, status, text)
+            try:
+                issue = json.loads(text)["issue"][0]
+                diagnostics = str(issue.get("diagnostics", ""))[:100]
+            except (ValueError, KeyError, IndexError, TypeError):
+                diagnostics = text[:100]
+            kind = self.server_error_kinds.setdefault(
+                f"{status} {diagnostics}", {"count": 0, "example": probe.url[:200]}
+            )
+            kind["count"] += 1
         elif status >= 400 and not is_outcome(content_type, text, probe.method):
             self.client_errors_not_outcome += 1
             cause = "uvicorn-http-parser" if "Invalid HTTP request" in text else "app"
@@ -548,34 +562,45 @@ async def fire(base: str, probes: list[Probe], concurrency: int, deadline: float
     queue = iter(probes)
     async with httpx.AsyncClient(base_url=base, timeout=15.0) as client:
 
+        async def send(probe: Probe, last: bool) -> bool:
+            """True once the probe has a verdict; False asks for one retry (a keep-alive
+            connection the server had just closed is a client race, not a finding)."""
+            try:
+                request = client.build_request(
+                    probe.method, probe.url, content=probe.body, headers=dict(probe.headers)
+                )
+                # keep the URL bytes exactly as written (invalid escapes included)
+                if "%" in probe.url:
+                    request.url = httpx.URL(base + probe.url)
+                response = await client.send(request, stream=True)
+                try:
+                    if probe.stream and response.status_code == 200:
+                        async for _ in response.aiter_bytes():
+                            break  # the stream started: that is all we check
+                        text = ""
+                    else:
+                        text = (await response.aread()).decode("utf-8", "replace")
+                finally:
+                    await response.aclose()
+            except httpx.InvalidURL as exc:  # never sent: the client refused to build it
+                verdicts.not_sent[str(exc)] = verdicts.not_sent.get(str(exc), 0) + 1
+                return True
+            except (httpx.TransportError, UnicodeError, ValueError) as exc:
+                if not last:
+                    return False
+                verdicts.record(probe, 0, "", f"{exc.__class__.__name__}: {exc}")
+                return True
+            verdicts.record(
+                probe, response.status_code, response.headers.get("content-type", ""), text
+            )
+            return True
+
         async def worker() -> None:
             for probe in queue:
                 if time.monotonic() > deadline:
                     return
-                try:
-                    request = client.build_request(
-                        probe.method,
-                        probe.url,
-                        content=probe.body,
-                        headers=dict(probe.headers),
-                    )
-                    # keep the URL bytes exactly as written (invalid escapes included)
-                    request.url = httpx.URL(base + probe.url) if "%" in probe.url else request.url
-                    response = await client.send(request, stream=True)
-                    try:
-                        if probe.stream and response.status_code == 200:
-                            async for _ in response.aiter_bytes():
-                                break  # the stream started: that is all we check
-                            text = ""
-                        else:
-                            text = (await response.aread()).decode("utf-8", "replace")
-                    finally:
-                        await response.aclose()
-                    verdicts.record(
-                        probe, response.status_code, response.headers.get("content-type", ""), text
-                    )
-                except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, ValueError) as exc:
-                    verdicts.record(probe, 0, "", f"{exc.__class__.__name__}: {exc}")
+                if not await send(probe, last=False):
+                    await send(probe, last=True)
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
     return verdicts
