@@ -238,8 +238,8 @@ def schemathesis(api: ApiProcess, seconds: int) -> dict[str, Any]:
     ]
     started = time.monotonic()
     try:
-        done = subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 240
+        done = subprocess.run(  # cwd: schemathesis leaves a .schemathesis/ folder behind
+            command, cwd=VAR, capture_output=True, text=True, timeout=seconds + 240
         )
     except subprocess.TimeoutExpired:
         return {"ran": False, "reason": f"schemathesis did not finish in {seconds + 240}s"}
