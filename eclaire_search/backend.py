@@ -53,9 +53,10 @@ def create_client(settings: Settings, *, timeout: float | None = None) -> AsyncO
 class Backend:
     """Reads from the alias. One instance per app, created in the lifespan."""
 
-    def __init__(self, client: AsyncOpenSearch, alias: str) -> None:
+    def __init__(self, client: AsyncOpenSearch, alias: str, timeout: float = 0.9) -> None:
         self.client = client
         self.alias = alias
+        self.timeout = timeout
 
     async def _call(self, method: Any, **kwargs: Any) -> Any:
         try:

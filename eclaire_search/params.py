@@ -128,24 +128,19 @@ def parse_date(raw: str, param_name: str, tz: ZoneInfo, now: datetime) -> DateRa
             f"{param_name}: {text!r} is not a FHIR date (yyyy, yyyy-mm, yyyy-mm-dd or a dateTime)",
             parameter=param_name,
         )
-    g = match.groupdict()
     try:
-        zone = (
-            tz if g["tz"] is None else datetime.fromisoformat(f"2000-01-01T00:00{g['tz']}").tzinfo
-        )
-        year, month, day = int(g["y"]), int(g["m"] or 1), int(g["d"] or 1)
-        start = datetime(
-            year,
-            month,
-            day,
-            int(g["H"] or 0),
-            int(g["M"] or 0),
-            int(g["S"] or 0),
-            int((g["f"] or "0").ljust(6, "0")[:6]),
-            tzinfo=zone,
-        )
-    except ValueError as exc:
+        return _date_range(prefix, match.groupdict(), tz, now)
+    except (ValueError, OverflowError) as exc:  # 2023-02-30, or past year 9999 at the edges
         raise InvalidSearch(f"{param_name}: {text!r}: {exc}", parameter=param_name) from None
+
+
+def _date_range(prefix: str, g: dict[str, str | None], tz: ZoneInfo, now: datetime) -> DateRange:
+    """The implicit range of a matched FHIR date; raises ValueError/OverflowError."""
+    zone = tz if g["tz"] is None else datetime.fromisoformat(f"2000-01-01T00:00{g['tz']}").tzinfo
+    year, month, day = int(g["y"] or 0), int(g["m"] or 1), int(g["d"] or 1)
+    clock = (int(g["H"] or 0), int(g["M"] or 0), int(g["S"] or 0))
+    micro = int((g["f"] or "0").ljust(6, "0")[:6])
+    start = datetime(year, month, day, *clock, micro, tzinfo=zone)
     if g["m"] is None:
         end = start.replace(year=year + 1)
     elif g["d"] is None:
@@ -169,12 +164,18 @@ def parse_number(raw: str, param: SearchParam) -> Number:
     if not match:
         raise InvalidSearch(f"{param.name}: {raw!r} is not a number", parameter=param.name)
     prefix = match["prefix"] or "eq"
+    value = float(match["number"])
+    low, high = param.bounds
+    if not low <= value <= high:
+        raise InvalidSearch(
+            f"{param.name}: {raw!r} is outside {low:g} to {high:g}", parameter=param.name
+        )
     if prefix not in param.prefixes:
         allowed = ", ".join(sorted(param.prefixes))
         raise InvalidSearch(
             f"{param.name}: prefix {prefix!r} not supported (use {allowed})", parameter=param.name
         )
-    return Number(prefix, float(match["number"]))
+    return Number(prefix, value)
 
 
 def parse_text(raw: str, param: SearchParam) -> str:

@@ -40,7 +40,9 @@ async def search_studies(
     size = body["size"]
     if size:
         body["size"] = size + 1  # one more tells whether a further page exists
-    response = await backend.search(body, pit_id=cursor.pit_id if cursor else None)
+    # A 1000-study page is ~20 MB of _source: give big pages time, small ones none to spare.
+    timeout = backend.timeout + size / 200
+    response = await backend.search(body, pit_id=cursor.pit_id if cursor else None, timeout=timeout)
     hits: list[dict[str, Any]] = response["hits"]["hits"]
     more = len(hits) > size
     hits = hits[:size]

@@ -62,6 +62,7 @@ class SearchParam:
     period: bool = False  # a date field holding a Period (date_range), not an instant
     facet: str | None = None  # keyword field /api/facets counts for this parameter
     prefixes: frozenset[str] = frozenset()
+    bounds: tuple[float, float] = (-(2.0**31), 2.0**31 - 1)  # numbers: what the field can hold
 
     def __post_init__(self) -> None:
         if self.type is ParamType.DATE and not self.prefixes:
@@ -219,6 +220,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "Group.characteristic (grp-age valueRange)",
         "An age in years the study admits (eq only); a study without age bands does not match.",
         prefixes=frozenset({"eq"}),
+        bounds=(0, 150),
     ),
     SearchParam(
         "gender",

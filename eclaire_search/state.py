@@ -44,7 +44,9 @@ class AppState:
         )
         return cls(
             settings=settings,
-            backend=Backend(create_client(settings), settings.index_alias),
+            backend=Backend(
+                create_client(settings), settings.index_alias, settings.opensearch_timeout
+            ),
             cursors=CursorCodec(secret),
             tz=ZoneInfo(settings.timezone),
         )

@@ -116,3 +116,21 @@ def test_no_query_string_raises_anything_but_a_fhir_error(items: list[tuple[str,
         parse_search(items)
     except FHIRError as error:
         assert 400 <= error.status_code < 500
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        # found by the reliability harness: values at the edges of what Python/OpenSearch hold
+        ([("_lastUpdated", "ap9999")], "_lastUpdated"),
+        ([("_lastUpdated", "ap0001")], "_lastUpdated"),
+        ([("_lastUpdated", "le9999-12-31T23:59:59.999999999+14:00")], "_lastUpdated"),
+        ([("recruitment-date", "2023-02-29")], "recruitment-date"),
+        ([("age", "999999999999999999999")], "age"),
+        ([("age", "-1")], "age"),
+    ],
+)
+def test_edge_values_are_400_not_500(query: list[tuple[str, str]], parameter: str) -> None:
+    with pytest.raises(InvalidSearch) as error:
+        parse_search(query)
+    assert error.value.parameter == parameter
