@@ -140,6 +140,30 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
             f"{row['raw_p50_ms']} | {row['p50_ratio']} | {row['facade_p99_ms']} | "
             f"{row['raw_p99_ms']} | {row['p99_ratio']} | {row['facade_statuses']} |"
         )
+    shares = [c for c in mix.get("cpu_shares", []) if "api_cpu_s" in c]
+    if shares:
+        lines += [
+            "",
+            "## CPU per request (ms, mean over rounds)",
+            "",
+            "| target | load client | API | OpenSearch | everybody else's share of the 2 cores |",
+            "|---|---|---|---|---|",
+        ]
+        for target in ("facade", "raw"):
+            rows = [c for c in shares if c["target"] == target]
+            done = [result["rounds"][c["round"]][target]["completed"] for c in rows]
+
+            def per_request(
+                key: str, rows: list[dict[str, Any]] = rows, done: list[int] = done
+            ) -> float:
+                return 1000 * sum(c[key] for c in rows) / max(sum(done), 1)
+
+            api = f"{per_request('api_cpu_s'):.2f}" if target == "facade" else "—"
+            others = sum(c["others_share"] for c in rows) / len(rows)
+            lines.append(
+                f"| {target} | {per_request('client_cpu_s'):.2f} | {api} | "
+                f"{per_request('engine_cpu_s'):.2f} | {others:.1%} |"
+            )
     probe = mix.get("default_pit_limit_probe")
     if probe:
         lines += [

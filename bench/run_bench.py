@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import subprocess
 import time
 import urllib.error
@@ -62,6 +63,22 @@ ALIAS = "eclaire-studies"
 API_CPUS, CLIENT_CPUS, ENGINE_CPUS = "0", "0", "1"
 PIT_LIMIT_FOR_BENCH = 100_000
 DEFAULT_PIT_LIMIT = 300
+
+
+def children_cpu_seconds() -> float:
+    """CPU of our waited-for children so far (the load client runs as one)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def server_stack() -> str:
@@ -298,6 +315,9 @@ def query_mix(url: str, engine_pid: int, args: argparse.Namespace) -> dict[str, 
                 clear_pits(url)
                 base = api.url if target == "facade" else url
                 cpu = CpuShare([engine_pid, api.pid])
+                client_before = children_cpu_seconds()
+                api_before = proc_cpu_seconds(api.pid)
+                engine_before = proc_cpu_seconds(engine_pid)
                 with RssSampler(api.pid, interval=0.2) as sampler:
                     run = load(
                         plan_path,
@@ -308,8 +328,18 @@ def query_mix(url: str, engine_pid: int, args: argparse.Namespace) -> dict[str, 
                         args.concurrency,
                         round_no + 1,  # same seed for both targets of a round
                     )
-                shares = cpu.result()
-                cpu_shares.append({"round": round_no, "target": target, **shares})
+                client_cpu = children_cpu_seconds() - client_before  # the load client
+                shares = cpu.result(extra_cpu_seconds=client_cpu)
+                cpu_shares.append(
+                    {
+                        "round": round_no,
+                        "target": target,
+                        **shares,
+                        "client_cpu_s": round(client_cpu, 2),
+                        "api_cpu_s": round(proc_cpu_seconds(api.pid) - api_before, 2),
+                        "engine_cpu_s": round(proc_cpu_seconds(engine_pid) - engine_before, 2),
+                    }
+                )
                 (facade_runs if target == "facade" else raw_runs).append(run)
                 if target == "facade":
                     peaks.append(sampler.peak)
