@@ -355,7 +355,8 @@ def failures(run: dict[str, Any]) -> int:
 
 
 def reindex_under_load(api: ApiProcess, url: str, plan: Path) -> dict[str, Any]:
-    directory = datasets.ensure("19k")
+    # the same exports as loaded (the plan's ids come from them): a nightly full reload
+    directory = datasets.ensure("19k-malformed")
     clear_pits(url)
     before = httpx.get(f"{api.url}/ready", timeout=5).json().get("index")
     load = Load(plan, api.url, VAR / "runs" / "reindex-load.json", rate=50, seconds=240)
