@@ -7,6 +7,7 @@ timeouts and no retries on the request path, so an outage answers within a secon
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,6 +18,8 @@ from opensearchpy.serializer import JSONSerializer
 
 from eclaire_search.errors import BackendError, BackendUnavailable, CursorExpired, InvalidSearch
 from eclaire_search.settings import Settings
+
+logger = logging.getLogger("eclaire_search.backend")
 
 PIT_KEEP_ALIVE = "5m"
 EXPORT_PAGE_TIMEOUT = 30.0  # seconds for one export page; the stream has already begun
@@ -44,7 +47,9 @@ def create_client(settings: Settings, *, timeout: float | None = None) -> AsyncO
         verify_certs=settings.opensearch_verify_certs,
         ca_certs=settings.opensearch_ca_file,
         timeout=timeout if timeout is not None else settings.opensearch_timeout,
-        max_retries=0,
+        # One node: no retry, so an outage is a 503 at once. Several: a refused connection is
+        # retried on another node (node loss), a timeout is not (it would double the wait).
+        max_retries=len(settings.opensearch_hosts) - 1,
         retry_on_timeout=False,
         serializer=OrjsonSerializer(),
     )
@@ -59,27 +64,33 @@ class Backend:
         self.timeout = timeout
 
     async def _call(self, method: Any, **kwargs: Any) -> Any:
+        """Call the client; every transport failure becomes the FHIRError it means."""
         try:
             return await method(**kwargs)
         except (os_errors.ConnectionError, os_errors.ConnectionTimeout) as exc:
             raise BackendUnavailable(
                 f"The search engine is unreachable: {exc.__class__.__name__}"
             ) from None
-        except os_errors.NotFoundError as exc:
-            if "search_context_missing" in str(exc) or "No search context" in str(exc):
+        except os_errors.TransportError as exc:
+            text = str(exc)
+            if "search_context_missing" in text or "No search context" in text:
+                # the PIT expired, or its shards went with a lost node
                 raise CursorExpired(
                     "This paging cursor has expired; start the search again"
                 ) from None
-            if "index_not_found" in str(exc):
-                raise BackendUnavailable("The study index is not loaded yet") from None
-            raise
-        except os_errors.RequestError as exc:
-            if "search_after" in str(exc) or "pit" in str(exc).lower():
-                raise InvalidSearch("The paging cursor does not fit this search") from None
-            raise BackendError(f"The search engine refused the query: {exc.error}") from None
-        except os_errors.TransportError as exc:
-            if exc.status_code in (429, 502, 503, 504):
-                raise BackendUnavailable(f"The search engine is busy ({exc.status_code})") from None
+            if isinstance(exc, os_errors.NotFoundError):
+                if "index_not_found" in text:
+                    raise BackendUnavailable("The study index is not loaded yet") from None
+                raise
+            if exc.status_code == 400:  # a query built from the client's input, refused
+                if "search_after" in text or "pit" in text.lower():
+                    raise InvalidSearch("The paging cursor does not fit this search") from None
+                logger.warning("query refused by OpenSearch: %s", exc.info)
+                raise InvalidSearch(f"The search engine refused this search: {exc.error}") from None
+            if exc.status_code in (429,) or (
+                isinstance(exc.status_code, int) and exc.status_code >= 500
+            ):
+                raise BackendUnavailable(f"The search engine failed ({exc.status_code})") from None
             raise BackendError(f"The search engine failed: {exc.error}") from None
 
     async def search(
@@ -104,6 +115,8 @@ class Backend:
 
     async def get_source(self, doc_id: str, fields: list[str]) -> dict[str, Any] | None:
         """The stored parts of one study document, or None when there is no such study."""
+        if not doc_id:
+            return None
         try:
             response = await self._call(
                 self.client.get,

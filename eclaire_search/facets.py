@@ -36,7 +36,7 @@ def facet_names(raw: str | None) -> list[str]:
 def facet_size(raw: str | None) -> int:
     if raw is None:
         return 50
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_FACET_SIZE:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_FACET_SIZE:
         raise InvalidSearch(f"size: an integer from 1 to {MAX_FACET_SIZE}", parameter="size")
     return int(raw)
 

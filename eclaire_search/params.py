@@ -23,6 +23,7 @@ from eclaire_search.searchparams import (
 )
 
 MAX_VALUE_LENGTH = 512
+MAX_STRING_LENGTH = 100  # names, cities, postal codes: longer is not a real value
 SUMMARY_VALUES = ("true", "false", "text", "data", "count")
 TOTAL_VALUES = ("none", "estimate", "accurate")
 FORMATS_JSON = ("json", "application/json", "application/fhir+json")
@@ -31,7 +32,8 @@ ELEMENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 DATE_VALUE = re.compile(
     r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
     r"(?:T(?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d{1,9}))?)?"
-    r"(?P<tz>Z|[+-]\d{2}:\d{2})?)?)?)?$"
+    r"(?P<tz>Z|[+-]\d{2}:\d{2})?)?)?)?\Z",
+    re.ASCII,
 )
 
 
@@ -59,7 +61,7 @@ class Number:
 
 
 Value = Token | DateRange | Number | str
-NUMBER_VALUE = re.compile(r"^(?P<prefix>[a-z]{2})?(?P<number>-?\d+(\.\d+)?)$")
+NUMBER_VALUE = re.compile(r"^(?P<prefix>[a-z]{2})?(?P<number>-?\d+(\.\d+)?)\Z", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ def parse_text(raw: str, param: SearchParam) -> str:
 
 
 def parse_count(raw: str, max_count: int) -> tuple[int, Issue | None]:
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise InvalidSearch(f"_count: {raw!r} is not a non-negative integer", parameter="_count")
     count = int(raw)
     if count > max_count:
@@ -332,7 +334,13 @@ def parse_criterion(
     elif param.type is ParamType.NUMBER:
         values = [parse_number(v, param) for v in raw_values]
     else:
-        values = [v[:MAX_VALUE_LENGTH] for v in raw_values]
+        too_long = [v for v in raw_values if len(v) > MAX_STRING_LENGTH]
+        if too_long:
+            raise InvalidSearch(
+                f"{param.name}: values are at most {MAX_STRING_LENGTH} characters",
+                parameter=param.name,
+            )
+        values = list(raw_values)
     return Criterion(param, modifier, tuple(values))
 
 

@@ -138,7 +138,7 @@ def check(fld: Field, value: str) -> str | None:
     if fld.choices and value not in {c.value for c in fld.choices}:
         return f"« {value[:40]} » n'est pas un choix possible pour « {fld.label} »."
     if fld.kind == "number":
-        if not value.isdigit() or int(value) > MAX_AGE:
+        if not (value.isascii() and value.isdigit()) or int(value) > MAX_AGE:
             return f"L'âge doit être un nombre entier d'années, de 0 à {MAX_AGE}."
     elif len(value) > MAX_TEXT:
         return f"« {fld.label} » : {MAX_TEXT} caractères au plus."

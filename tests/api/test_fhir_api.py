@@ -308,3 +308,13 @@ def test_total_modes_and_status_sort(api: TestClient, loaded: Loaded) -> None:
     text = get(api, "/R4/ResearchStudy", params={"_text": "sommeil", "_sort": "-_score"})
     scores = [e["search"]["score"] for e in text["entry"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_inputs_found_by_the_reliability_harness(api: TestClient) -> None:
+    assert_outcome(api.get("/R4/Organization/-primary-sponsor"), 404)
+    assert_outcome(api.get("/R4/Location/-0-site"), 404)
+    assert_outcome(api.get("/R4/ResearchStudy", params={"site-city:contains": "x" * 101}), 400)
+    for value in ("(" * 100, "*" * 100, "x" * 100, "?*\\" * 33):
+        for name in ("site-city:contains", "title:contains", "sponsor-name:contains"):
+            response = api.get("/R4/ResearchStudy", params={name: value, "_count": "0"})
+            assert response.status_code in (200, 400), (name, value, response.text)
