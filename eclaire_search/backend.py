@@ -25,6 +25,11 @@ PIT_KEEP_ALIVE = "5m"
 EXPORT_PAGE_TIMEOUT = 30.0  # seconds for one export page; the stream has already begun
 
 
+class SnapshotLost(BackendUnavailable):
+    """Some shards of a point-in-time are gone (a node left): the page can be re-run on a new
+    snapshot from the same sort position."""
+
+
 class OrjsonSerializer(JSONSerializer):
     """orjson both ways: the documents are large and serialisation is the façade's main cost."""
 
@@ -72,12 +77,13 @@ class Backend:
                 f"The search engine is unreachable: {exc.__class__.__name__}"
             ) from None
         except os_errors.TransportError as exc:
-            text = str(exc)
+            text = f"{exc} {exc.info}"
             if "search_context_missing" in text or "No search context" in text:
-                # the PIT expired, or its shards went with a lost node
-                raise CursorExpired(
-                    "This paging cursor has expired; start the search again"
-                ) from None
+                if isinstance(exc, os_errors.NotFoundError):  # the PIT's keep-alive ran out
+                    raise CursorExpired(
+                        "This paging cursor has expired; start the search again"
+                    ) from None
+                raise SnapshotLost("part of the paging snapshot went with a node") from None
             if isinstance(exc, os_errors.NotFoundError):
                 if "index_not_found" in text:
                     raise BackendUnavailable("The study index is not loaded yet") from None

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from eclaire_search import translate
-from eclaire_search.backend import Backend
+from eclaire_search.backend import Backend, SnapshotLost
 from eclaire_search.bundle import page_url, searchset
 from eclaire_search.paging import Cursor, CursorCodec
 from eclaire_search.params import SearchRequest
@@ -42,7 +42,14 @@ async def search_studies(
         body["size"] = size + 1  # one more tells whether a further page exists
     # A 1000-study page is ~20 MB of _source: give big pages time, small ones none to spare.
     timeout = backend.timeout + size / 200
-    response = await backend.search(body, pit_id=cursor.pit_id if cursor else None, timeout=timeout)
+    try:
+        response = await backend.search(
+            body, pit_id=cursor.pit_id if cursor else None, timeout=timeout
+        )
+    except SnapshotLost:  # a node left: go on from the same sort values on a fresh snapshot
+        assert cursor is not None
+        cursor = replace(cursor, pit_id=await backend.open_pit())
+        response = await backend.search(body, pit_id=cursor.pit_id, timeout=timeout)
     hits: list[dict[str, Any]] = response["hits"]["hits"]
     more = len(hits) > size
     hits = hits[:size]
