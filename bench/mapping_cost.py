@@ -1,12 +1,15 @@
-"""Per-study mapping and validation cost, printed (run with ``-s``); no timing assertion.
+"""Per-study mapping and validation cost, in-process: `python -m bench.mapping_cost`.
 
-The figures go into the mapping part of the README; they are machine-dependent.
+Speed lives here, not in tests; the figures are machine-dependent.
 """
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ingest"))
 from ingest_mapping_samples import MEDDRA, ctis, dm, full, jarde
 
 from ingest.mapping import to_fhir
@@ -25,7 +28,7 @@ SITE = {
 }
 
 
-def test_print_mapping_and_validation_cost() -> None:
+def main() -> None:
     records = [
         full(ctis(sites_investigateurs=[SITE] * 5)),
         full(dm(sites_investigateurs=[SITE])),
@@ -48,3 +51,7 @@ def test_print_mapping_and_validation_cost() -> None:
         f"\nmapping: {map_cost * 1e6:.0f} µs/study ({1 / map_cost:.0f} studies/s/core); "
         f"validation: {validate_cost * 1e3:.2f} ms/study ({1 / validate_cost:.0f} studies/s/core)"
     )
+
+
+if __name__ == "__main__":
+    main()
