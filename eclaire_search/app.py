@@ -6,6 +6,7 @@ Referrer-Policy and, on HTML, a Content-Security-Policy to every answer.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -68,6 +69,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.eclaire = AppState.create(settings)
+        # Everything alive now (modules, IG tables, models) lives as long as the process: keep
+        # the cyclic GC from walking it again on every large JSON answer (bench/results/
+        # candidates: p50 ratio 1.30 → 1.18, throughput ratio 0.74 → 0.86).
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
         try:
             yield
         finally:

@@ -78,12 +78,16 @@ class Backend:
             ) from None
         except os_errors.TransportError as exc:
             text = f"{exc} {exc.info}"
-            if "search_context_missing" in text or "No search context" in text:
-                if isinstance(exc, os_errors.NotFoundError):  # the PIT's keep-alive ran out
-                    raise CursorExpired(
-                        "This paging cursor has expired; start the search again"
-                    ) from None
-                raise SnapshotLost("part of the paging snapshot went with a node") from None
+            if isinstance(exc, os_errors.NotFoundError) and (
+                "search_context_missing" in text or "No search context" in text
+            ):  # the PIT's keep-alive ran out
+                raise CursorExpired(
+                    "This paging cursor has expired; start the search again"
+                ) from None
+            on_pit = "pit" in (kwargs.get("body") or {})
+            if on_pit and isinstance(exc.status_code, int) and exc.status_code >= 500:
+                # OpenSearch answered, but shards of the snapshot are gone (a node left)
+                raise SnapshotLost(f"The paging snapshot failed ({exc.status_code})") from None
             if isinstance(exc, os_errors.NotFoundError):
                 if "index_not_found" in text:
                     raise BackendUnavailable("The study index is not loaded yet") from None

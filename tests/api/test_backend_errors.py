@@ -34,7 +34,7 @@ LOST_SHARDS = {"error": {"root_cause": [{"type": "search_context_missing_excepti
         ),
         (
             os_errors.TransportError(500, "search_phase_execution_exception", LOST_SHARDS),
-            SnapshotLost,
+            BackendUnavailable,  # not on a snapshot: the engine failed
         ),
         (
             os_errors.RequestError(
@@ -59,3 +59,12 @@ def test_failures_map_to_fhir_errors(error: Exception, expected: type[FHIRError]
     with pytest.raises(expected) as caught:
         asyncio.run(backend._call(fail))
     assert type(caught.value) is expected
+
+
+def test_engine_failure_on_a_snapshot_is_a_lost_snapshot() -> None:
+    async def fail(**_: Any) -> NoReturn:
+        raise os_errors.TransportError(500, "search_phase_execution_exception", LOST_SHARDS)
+
+    backend = Backend(client=None, alias="x")  # type: ignore[arg-type]
+    with pytest.raises(SnapshotLost):
+        asyncio.run(backend._call(fail, body={"pit": {"id": "p"}, "size": 1}))
