@@ -649,8 +649,8 @@ def node_loss(plan_seed: int = 7) -> dict[str, Any]:
             "settings": {
                 "ECLAIRE_OPENSEARCH_URL": joined,
                 "index.number_of_replicas": 1,
-                "api_client": "opensearch-py AsyncOpenSearch over the three URLs, max_retries=0, "
-                "timeout 0.9 s (backend.create_client)",
+                "api_client": "opensearch-py AsyncOpenSearch over the three URLs, as "
+                "eclaire_search.backend.create_client builds it",
             },
         }
     )
