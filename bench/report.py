@@ -213,7 +213,7 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
         f"client {cfg['pinning']['load_client']} — {cfg['pinning']['why']}.",
         f"- Raw baseline: {cfg['raw_baseline']}.",
         f"- {cfg['opensearch_settings']['search.max_open_pit_context']}.",
-        "- Plot: `latency.png`; profile of the façade under the mix: `profile.html`, `profile.txt`.",
+        "- Plot: `latency.png`; profile of the façade under the mix: `profile.txt` (pyinstrument tree and flat self-time; the interactive `profile.html`, 13 MB, is left in var/bench/).",
         "",
     ]
     path.write_text("\n".join(lines))

@@ -366,7 +366,8 @@ def query_mix(url: str, engine_pid: int, args: argparse.Namespace) -> dict[str, 
     profiled = ApiProcess(
         url,
         cpus=API_CPUS,
-        command=[PYTHON, "-m", "bench.profile_server", "{port}", str(RESULTS / "profile")],
+        # the HTML (13 MB) stays in var/bench; the text tree and flat listing are the result
+        command=[PYTHON, "-m", "bench.profile_server", "{port}", str(VAR / "profile")],
         log_path=VAR / "logs" / "api-profile.log",
     ).start()
     try:
@@ -382,6 +383,8 @@ def query_mix(url: str, engine_pid: int, args: argparse.Namespace) -> dict[str, 
         out["profiled_run"] = {k: v for k, v in run_summary(run).items() if k != "samples"}
     finally:
         profiled.stop()
+    if (VAR / "profile.txt").exists():
+        (RESULTS / "profile.txt").write_text((VAR / "profile.txt").read_text())
     clear_pits(url)
     set_pit_limit(url, None)
     pin(engine_pid, "0-1")
