@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     exclusion_file: Path | None = Field(
         None, description="File of study ids never to publish (one per line)."
     )
+    index_replicas: int = Field(
+        0, description="Replicas of each study index once loaded (1+ on a multi-node cluster)."
+    )
     keep_indices: int = Field(2, description="Older versioned indices kept after an alias swap.")
     max_dead_letter_rate: float = Field(
         0.05, description="Ingest exits non-zero when this share of records is dead-lettered."

@@ -270,8 +270,8 @@ class Loader:
         summary.index = index
         body = index_body()
         restored = {
-            key: body["settings"]["index"].get(key, default)
-            for key, default in (("refresh_interval", "1s"), ("number_of_replicas", 0))
+            "refresh_interval": body["settings"]["index"].get("refresh_interval", "1s"),
+            "number_of_replicas": self.settings.index_replicas,
         }
         body["settings"]["index"].update({"refresh_interval": "-1", "number_of_replicas": 0})
         self.client.indices.create(index=index, body=body)
