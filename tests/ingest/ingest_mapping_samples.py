@@ -9,84 +9,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ingest.generator.schema import COMMON_KEYS, CTIS_KEYS, DM_KEYS, JARDE_KEYS, RIPH_KEYS
 from ingest.mapping import MappedStudy, MeddraTable, Unpublished, to_fhir
 from ingest.sources.records import Source, detect_source
 from ingest.translation import IDENTITY, Translator
 
-COMMON_KEYS = [
-    "reglementation_code",
-    "etat",
-    "publication_eclaire",
-    "statut_recrutement",
-    "date_debut_recrutement",
-    "date_fin_recrutement",
-    "historique",
-    "dates_avis_favorable_ms_mns",
-    "domaine_therapeutique",
-    "taille_etude",
-    "objectifs",
-    "resume",
-    "duree_participation",
-    "numero_nct",
-    "numero_isrctn",
-    "numero_utn",
-    "numero_libre",
-    "contact_public_nom",
-    "contact_public_prenom",
-    "contact_public_courriel",
-    "contact_public_telephone",
-    "participants_sexe",
-    "participants_tranches_age",
-    "participants_groupe_sujets",
-    "participants_population_vulnerable",
-]
-CTIS_KEYS = [
-    "numero_ctis",
-    "titre",
-    "intervention_faible",
-    "phase_recherche",
-    "pathologies_maladies_rares",
-    "informations_meddra",
-    "tranches_age",
-    "sexe",
-    "groupes_sujet",
-    "population_recrutement",
-    "pays_concernes",
-    "organisme_nom",
-    "organisme_adresse",
-    "organisme_code_postal",
-    "organisme_ville",
-    "organisme_pays",
-    "contact_nom",
-    "contact_prenom",
-    "contact_telephone",
-    "contact_courriel",
-    "portee_recherche",
-    "description_urgence",
-    "date_fin_etude",
-    "etude_id",
-]
-RIPH_KEYS = [
-    "numero_national",
-    "numero",
-    "titre_recherche",
-    "deposant_organisme",
-    "deposant_nom",
-    "deposant_prenom",
-    "deposant_courriel",
-    "deposant_adresse",
-    "deposant_code_postal",
-    "deposant_ville",
-    "deposant_pays",
-    "deposant_siret",
-    "is_mandataire",
-    "investigateur",
-    "caracteristiques_recherche",
-    "recherche_ancillaire_ou_extension",
-    "date_soumission",
-    "date_creation_etude",
-    "date_previsionnelle_fin_etude",
-]
+# Every documented key (source-exports.md §2), as the generator writes them.
+RIPH_ALL_KEYS = RIPH_KEYS + DM_KEYS + JARDE_KEYS
+
 
 CTIS_EXAMPLE: dict[str, Any] = {
     "reglementation_code": "REG536",
@@ -197,7 +127,7 @@ JARDE_EXAMPLE: dict[str, Any] = {
 def full(record: dict[str, Any]) -> dict[str, Any]:
     """The record with every documented key of its source, missing ones as null."""
     out = copy.deepcopy(record)
-    keys = COMMON_KEYS + (CTIS_KEYS if record["reglementation_code"] == "REG536" else RIPH_KEYS)
+    keys = COMMON_KEYS + (CTIS_KEYS if record["reglementation_code"] == "REG536" else RIPH_ALL_KEYS)
     for key in keys:
         out.setdefault(key, None)
     for key in ("criteres_eligibilite", "criteres_jugement", "sites_investigateurs"):
