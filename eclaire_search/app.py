@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from eclaire_search.errors import FHIRError, Issue, operation_outcome
+from eclaire_search.errors import BackendUnavailable, FHIRError, Issue, operation_outcome
 from eclaire_search.limits import RequestLimits
 from eclaire_search.pages import routes as pages
 from eclaire_search.pages.security import SecurityHeaders
@@ -56,10 +56,7 @@ async def ready(request: Request) -> Response:
     app_state: AppState = request.app.state.eclaire
     index = await app_state.backend.current_index()
     if index is None:
-        outcome = operation_outcome(
-            [Issue("error", "transient", f"alias {app_state.settings.index_alias!r} is missing")]
-        )
-        return FHIRResponse(outcome, status_code=503)
+        raise BackendUnavailable(f"alias {app_state.settings.index_alias!r} is missing")
     return JSONResponse({"status": "ready", "index": index})
 
 

@@ -38,7 +38,7 @@ class IngestResult:
 
     @property
     def ok(self) -> bool:
-        return self.load.swapped or self.load.failed == 0
+        return self.load.failed == 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
