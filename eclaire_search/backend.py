@@ -16,6 +16,7 @@ from opensearchpy import AsyncOpenSearch
 from opensearchpy import exceptions as os_errors
 from opensearchpy.serializer import JSONSerializer
 
+from eclaire_search import requestctx
 from eclaire_search.errors import BackendError, BackendUnavailable, CursorExpired, InvalidSearch
 from eclaire_search.settings import Settings
 
@@ -70,8 +71,10 @@ class Backend:
 
     async def _call(self, method: Any, **kwargs: Any) -> Any:
         """Call the client; every transport failure becomes the FHIRError it means."""
+        started, response = requestctx.engine_started(), None  # timing hook (log, metrics)
         try:
-            return await method(**kwargs)
+            response = await method(**kwargs)
+            return response
         except (os_errors.ConnectionError, os_errors.ConnectionTimeout) as exc:
             raise BackendUnavailable(
                 f"The search engine is unreachable: {exc.__class__.__name__}"
@@ -102,6 +105,8 @@ class Backend:
             ):
                 raise BackendUnavailable(f"The search engine failed ({exc.status_code})") from None
             raise BackendError(f"The search engine failed: {exc.error}") from None
+        finally:
+            requestctx.engine_finished(started, response)
 
     async def search(
         self, body: dict[str, Any], *, pit_id: str | None = None, timeout: float | None = None
