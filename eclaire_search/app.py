@@ -46,7 +46,7 @@ from eclaire_search.state import AppState
 logger = logging.getLogger("eclaire_search")
 HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly", 414: "too-costly"}
 # A 100-study page (733 KB): zstd 6 → 42 KB, br 5 → 41 KB, gzip 6 → 66 KB, ~5-15 ms each.
-COMPRESSION = {"zstd_level": 6, "brotli_quality": 5, "gzip_level": 6}
+ZSTD_LEVEL, BROTLI_QUALITY, GZIP_LEVEL = 6, 5, 6
 for _type in ("application/fhir+json", "application/fhir+ndjson", "text/csv"):
     add_compress_type(_type)
 
@@ -110,7 +110,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     middleware = [
         Middleware(Observe, settings=settings),
-        Middleware(CompressMiddleware, minimum_size=settings.compression_min_bytes, **COMPRESSION),
+        Middleware(
+            CompressMiddleware,
+            minimum_size=settings.compression_min_bytes,
+            zstd_level=ZSTD_LEVEL,
+            brotli_quality=BROTLI_QUALITY,
+            gzip_level=GZIP_LEVEL,
+        ),
         Middleware(CacheHeaders),
         Middleware(TrustedOrigin, settings=settings),
         Middleware(SecurityHeaders),

@@ -29,8 +29,8 @@ POLICY: list[tuple[str, int | None]] = [
     ("/etude/", 300),
 ]
 DEFAULT_AGE = 60  # the search page and anything not listed
-VARY_ACCEPT = ("/R4/",)
-SEARCHES = ("/R4/ResearchStudy", "/R4/ResearchStudy/_search")  # FHIR routes negotiate on Accept (406) and, for searches, Prefer
+VARY_ACCEPT = ("/R4/",)  # FHIR routes negotiate on Accept (406) and, for searches, Prefer
+SEARCHES = ("/R4/ResearchStudy", "/R4/ResearchStudy/_search")
 
 
 def cache_control(method: str, path: str, status: int) -> str:
