@@ -168,3 +168,21 @@ class InternalError(FHIRError):
 
     status_code = 500
     issue_code = "exception"
+
+
+class MalformedRequest(FHIRError):
+    """Not HTTP the server can read (headers too large, bad syntax): answered by the server."""
+
+    status_code = 400
+    issue_code = "invalid"
+
+
+class ServerBusy(FHIRError):
+    """Too many connections or requests in progress in this process (``limit_concurrency``)."""
+
+    status_code = 503
+    issue_code = "transient"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "1"}

@@ -19,9 +19,13 @@ import shutil
 import tempfile
 from typing import Any
 
+import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from eclaire_search import requestctx
+from eclaire_search.errors import MalformedRequest, ServerBusy
 from eclaire_search.logs import log_config
+from eclaire_search.responses import error_response
 from eclaire_search.settings import Settings, get_settings
 
 MISSING_SECRET_STATUS = 2  # a configuration (usage) error, before anything starts
@@ -39,12 +43,45 @@ class WorkerSecretMissing(Exception):
 
 
 class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a deadline for receiving each request's headers."""
+    """uvicorn's h11 protocol with a deadline for receiving each request's headers, and its
+    own refusals (unreadable request, concurrency cap) as OperationOutcomes with
+    ``Cache-Control: no-store`` instead of uvicorn's plain-text ones."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.header_timeout = get_settings().header_timeout
         self.header_deadline: asyncio.TimerHandle | None = None
+        self.cap, self.limit_concurrency = self.limit_concurrency, None  # checked in _capped
+        self.app = self._capped(self.app)
+
+    def _capped(self, app: Any) -> Any:
+        async def capped(scope: Any, receive: Any, send: Any) -> None:
+            # uvicorn checks before creating the request's task; this runs inside it
+            busy = self.cap is not None and (
+                len(self.connections) >= self.cap or len(self.tasks) > self.cap
+            )
+            if not busy:
+                await app(scope, receive, send)
+                return
+            self.logger.warning("concurrency limit (%s) reached", self.cap)
+            requestctx.begin(requestctx.new_request_id())
+            await error_response(ServerBusy("The server is busy; retry in a moment"))(
+                scope, receive, send
+            )
+
+        return capped
+
+    def send_400_response(self, msg: str) -> None:
+        requestctx.begin(requestctx.new_request_id())
+        response = error_response(MalformedRequest(f"{msg} (headers larger than allowed?)"))
+        headers = [*response.raw_headers, (b"connection", b"close")]
+        for event in (
+            h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+            h11.Data(data=bytes(response.body)),
+            h11.EndOfMessage(),
+        ):
+            self.transport.write(self.conn.send(event) or b"")
+        self.transport.close()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)

@@ -161,7 +161,11 @@ def test_hostile_headers_and_slow_clients(loaded: Loaded, tmp_path: Path) -> Non
         huge = start + b"X-Big: " + b"a" * (16 * 1024 * 1024) + b"\r\n\r\n"
         assert not raw_exchange(base, huge).startswith(b"HTTP/1.1 200")
         many = start + b"".join(b"X-%d: 1\r\n" % i for i in range(100_000)) + b"\r\n"
-        assert not raw_exchange(base, many).startswith(b"HTTP/1.1 200")
+        refused = raw_exchange(base, many)
+        assert not refused.startswith(b"HTTP/1.1 200")
+        if refused:  # answered before the connection dropped: an OperationOutcome, not cached
+            assert refused.startswith(b"HTTP/1.1 400") and b"OperationOutcome" in refused
+            assert b"cache-control: no-store" in refused.lower()
         # half-sent headers: the server closes the connection by itself, without answering
         assert raw_exchange(base, start) == b""
         evil = raw_exchange(base, b"GET /R4/metadata HTTP/1.1\r\nHost: evil.example\r\n\r\n")
@@ -180,3 +184,24 @@ def test_uvicorn_options_follow_the_settings() -> None:
     assert options["timeout_keep_alive"] == 3
     assert options["proxy_headers"] is False  # the app decides from ECLAIRE_TRUSTED_PROXIES
     assert options["access_log"] is False
+
+
+def test_concurrency_cap_answers_an_operation_outcome(loaded: Loaded, tmp_path: Path) -> None:
+    limits = {"ECLAIRE_LIMIT_CONCURRENCY": "3", "ECLAIRE_HEADER_TIMEOUT": "60"}
+    with serving(loaded, tmp_path / "serve.log", **limits) as (base, _):
+        host, port = base.removeprefix("http://").split(":")
+        idle = [socket.create_connection((host, int(port)), timeout=30) for _ in range(3)]
+        try:
+            busy = httpx.get(f"{base}/R4/metadata", timeout=30)
+        finally:
+            for sock in idle:
+                sock.close()
+        assert busy.status_code == 503
+        assert busy.json()["resourceType"] == "OperationOutcome"
+        assert busy.headers["cache-control"] == "no-store"
+        assert busy.headers["retry-after"] == "1"
+        deadline = time.monotonic() + 60  # the server notices the closed sockets
+        while (ok := httpx.get(f"{base}/R4/metadata", timeout=30)).status_code != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert ok.status_code == 200
