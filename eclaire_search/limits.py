@@ -48,7 +48,7 @@ class TokenBucket:
         return 0.0
 
 
-UNLIMITED = ("/health",)  # liveness probes
+UNLIMITED = ("/health", "/metrics")  # probes and scrapers (/metrics has its own allow-list)
 
 
 class RequestLimits:
