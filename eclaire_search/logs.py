@@ -17,9 +17,10 @@ RENAMES = {"asctime": "time", "levelname": "level", "name": "logger", "process":
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds ``request_id`` (None outside a request) to every record."""
+    """Adds ``request_id`` (None outside a request) to every record, drops terminal colours."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        record.__dict__.pop("color_message", None)  # uvicorn's ANSI copy of the message
         if not hasattr(record, "request_id"):
             record.request_id = requestctx.request_id()
         return True

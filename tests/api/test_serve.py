@@ -80,9 +80,10 @@ def serving(
 
 
 def json_lines(log: Path) -> list[dict[str, Any]]:
-    lines = [line for line in log.read_text().splitlines() if line.strip()]
-    parsed = [json.loads(line) for line in lines]  # every line is JSON, or this fails
-    return parsed
+    """Every complete line, each of which must be a JSON object (a line being written is left)."""
+    text = log.read_text()
+    complete = text[: text.rfind("\n") + 1]
+    return [json.loads(line) for line in complete.splitlines() if line.strip()]
 
 
 def test_workers_without_secret_refuse_to_start(loaded: Loaded) -> None:
@@ -102,28 +103,32 @@ def test_next_links_across_two_workers(loaded: Loaded, tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     secret = {"ECLAIRE_CURSOR_SECRET": "a-shared-secret-for-this-test"}
     with serving(loaded, log, workers=2, **secret) as (base, _):
-        seen: list[str] = []
-        for _walk in range(20):  # fresh connections, so the kernel spreads them over workers
+        pages, crossed = 0, False
+        for _walk in range(30):  # fresh connections, so the kernel spreads them over workers
             url: str | None = f"{base}/R4/ResearchStudy?_count=2&_sort=_id"
             ids: list[str] = []
+            request_ids: list[str] = []
             while url:
                 response = httpx.get(url, timeout=30, headers={"Connection": "close"})
+                pages += 1
                 assert response.status_code == 200, response.text
+                request_ids.append(response.headers["x-request-id"])
                 bundle = response.json()
                 ids += [e["resource"]["id"] for e in bundle.get("entry", [])]
                 url = next((x["url"] for x in bundle["link"] if x["relation"] == "next"), None)
                 assert url is None or url.startswith(f"{base}/R4/")
             assert len(ids) == len(set(ids)) == len(loaded.expected)
-            seen += ids
-            pids = {
-                line["pid"]
-                for line in json_lines(log)
-                if line.get("logger") == "eclaire_search.access"
-                and line.get("route") == "/R4/ResearchStudy"
-            }
-            if len(pids) >= 2:
+            deadline = time.monotonic() + 30  # the workers' log lines of this walk
+            while True:
+                pid_of = {line.get("request_id"): line["pid"] for line in json_lines(log)}
+                if all(r in pid_of for r in request_ids) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            # a cursor signed by one worker was accepted by the other
+            if len({pid_of[r] for r in request_ids if r in pid_of}) >= 2:
+                crossed = True
                 break
-        assert len(pids) >= 2, "every page was served by one worker"
+        assert crossed, "no walk had its pages served by both workers"
         metrics = httpx.get(f"{base}/metrics", timeout=30).text
         counts = [
             float(line.rsplit(" ", 1)[1])
@@ -132,7 +137,7 @@ def test_next_links_across_two_workers(loaded: Loaded, tmp_path: Path) -> None:
             and 'route="/R4/ResearchStudy"' in line
             and 'status="200"' in line
         ]
-        assert sum(counts) >= len(seen) / 2  # both workers' pages are counted, whoever answers
+        assert sum(counts) == pages  # every worker's pages are counted, whoever answers
     access = [line for line in json_lines(log) if line.get("logger") == "eclaire_search.access"]
     assert access and all(len(line["request_id"]) == 32 for line in access)
     assert {"method", "route", "status", "latency_ms", "opensearch_ms", "results"} <= set(access[0])
