@@ -51,12 +51,12 @@ class Observe:
         context = requestctx.begin(requestctx.new_request_id(incoming))
         root = str(scope.get("root_path", ""))
         status = 500
-        exporting = False
+        started = exporting = False
 
         async def send_observed(message: Message) -> None:
-            nonlocal status, exporting
+            nonlocal status, started, exporting
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started = message["status"], True
                 MutableHeaders(scope=message)["X-Request-Id"] = context.request_id
                 if status == 304:
                     metrics.cache_lookup("revalidation", True)
@@ -68,7 +68,8 @@ class Observe:
         try:
             await self.app(scope, receive, send_observed)
         except BaseException:
-            status = 500
+            if not started:  # an answer already under way keeps its status (client gone)
+                status = 500
             raise
         finally:
             if exporting:
