@@ -132,9 +132,7 @@ def restore(client: OpenSearch, settings: Settings, name: str | None = None) -> 
             },
             params={"wait_for_completion": "true"},
         )
-        client.cluster.health(
-            index=",".join(result.restored), wait_for_status="yellow", timeout="120s"
-        )
+        client.cluster.health(index=",".join(result.restored), wait_for_status="yellow")
     live = (chosen.get("metadata") or {}).get("live") or max(chosen["indices"])
     point_alias(client, settings.index_alias, live)
     result.live = live
