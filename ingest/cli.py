@@ -46,7 +46,7 @@ class MappedErrors(TyperGroup):
             return super().invoke(ctx)
         except Exception as exc:
             error = operational(exc)
-            if error is None or error is exc and ctx.params.get("debug"):
+            if error is None or (error is exc and ctx.params.get("debug")):
                 raise
             if ctx.params.get("debug"):  # the tree's error, chained to the engine's traceback
                 raise error from exc

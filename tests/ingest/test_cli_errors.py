@@ -121,8 +121,10 @@ def test_generate_into_a_file_is_one_clear_line(tmp_path: Path) -> None:
     result = run("generate", str(target), "--scale", "10")
     assert result.exit_code == 2
     reason = one_line_reason(result)
-    assert reason == f"eclaire generate: {target} is a file, not a directory: give a directory " \
+    assert (
+        reason == f"eclaire generate: {target} is a file, not a directory: give a directory "
         "for the exports"
+    )
     assert target.read_text() == "x"
 
 
@@ -159,7 +161,9 @@ def test_version() -> None:
 
 def test_every_class_status_is_documented() -> None:
     classes = [
-        c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.IngestError)
+        c
+        for c in vars(errors).values()
+        if isinstance(c, type) and issubclass(c, errors.IngestError)
     ]
     assert {c.exit_status for c in classes} <= set(errors.EXIT_STATUSES)
     assert {c.exit_status for c in classes} | {0, 2} == set(errors.EXIT_STATUSES)
