@@ -370,6 +370,7 @@ def start(node: Node, *, wait: bool = True) -> str:
     command = [*prefix, str(home / "bin" / "opensearch"), "-d", "-p", str(pid_file)]
     command += [f"-E{key}={value}" for key, value in settings.items()]
     log(f"starting node {node.name!r} on {node.url} (heap {node.heap})")
+    launched = time.time()
     # The daemon keeps the streams it inherits: give it a file, never our (possibly piped) stdout.
     with open(node.home / "logs" / "startup.out", "ab") as out:
         subprocess.run(
@@ -385,9 +386,12 @@ def start(node: Node, *, wait: bool = True) -> str:
     if not wait:
         log(f"node {node.name!r} launched")
         return node.url
-    launched = time.monotonic()
     wait_healthy(node.url, node=node)
-    log(f"node {node.name!r} is up ({time.monotonic() - launched:.0f} s after launch)")
+    try:
+        pid_note = f", pid file at {pid_file.stat().st_mtime - launched:.0f} s"
+    except OSError:
+        pid_note = ""
+    log(f"node {node.name!r} is up ({time.time() - launched:.0f} s after launch{pid_note})")
     return node.url
 
 
