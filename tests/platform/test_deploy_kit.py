@@ -46,6 +46,17 @@ def test_units_run_commands_of_the_cli() -> None:
         assert unit(name)["Install"]["WantedBy"] == "multi-user.target"
 
 
+def test_timers_start_cli_commands() -> None:
+    commands = set(get_command(app).commands)  # type: ignore[attr-defined]
+    for timer in sorted(DEPLOY.glob("*.timer")):
+        assert unit(timer.name)["Timer"]["OnCalendar"]
+        service = unit(timer.with_suffix(".service").name)["Service"]
+        argv = shlex.split(service["ExecStart"])
+        assert service["Type"] == "oneshot" and service["User"] == "eclaire"
+        if Path(argv[0]).name == "eclaire":
+            assert argv[1] in commands, argv
+
+
 def test_env_file_names_only_settings() -> None:
     fields = {f"ECLAIRE_{name.upper()}" for name in Settings.model_fields}
     env = env_file()
