@@ -31,7 +31,9 @@ class InputFile:
 
 
 def problem(path: Path) -> str | None:
-    """Why ``path`` cannot be read as an input file, or None if it can."""
+    """Why ``path`` cannot be read as an input file, or None if it can: it must exist, be
+    readable and start like JSON (a truncated or corrupt body is the reader's business: it
+    dead-letters what it cannot read and keeps the rest)."""
     if not path.exists():
         return f"{path}: no such file"
     if path.is_dir():
@@ -40,9 +42,15 @@ def problem(path: Path) -> str | None:
         return f"{path}: not readable (permission denied)"
     try:
         with open(path, "rb") as handle:
-            handle.read(1)
+            head = handle.read(4096)
     except OSError as exc:
         return f"{path}: cannot be read ({exc.strerror or exc})"
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not start:
+        return f"{path}: empty file" if not head else f"{path}: only blanks at its start"
+    if start[:1] not in (b"[", b"{"):  # an export is an array, FHIR a Bundle or NDJSON lines
+        first = start.splitlines()[0][:20].decode("utf-8", "replace")
+        return f"{path}: not JSON (starts with {first!r})"
     return None
 
 

@@ -115,6 +115,20 @@ def test_ingest_of_a_directory_exits_5(engine_down: Path, tmp_path: Path) -> Non
     assert one_line_reason(result) == f"eclaire ingest: {tmp_path}: is a directory, not a file"
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "empty file"), (b"# README\n", "not JSON (starts with '# README')")],
+)
+def test_a_file_that_is_not_an_export_exits_5_before_any_load(
+    engine_down: Path, tmp_path: Path, content: bytes, reason: str
+) -> None:
+    path = tmp_path / "export.json"
+    path.write_bytes(content)
+    result = run("ingest", str(path))
+    assert result.exit_code == 5
+    assert one_line_reason(result) == f"eclaire ingest: {path}: {reason}"
+
+
 def test_generate_into_a_file_is_one_clear_line(tmp_path: Path) -> None:
     target = tmp_path / "taken"
     target.write_text("x")
