@@ -207,3 +207,24 @@ def test_help_paragraphs_are_rewrapped(monkeypatch: pytest.MonkeyPatch) -> None:
         "upsert the studies whose content changed"
     )
     assert any(sentence in line for line in result.stdout.splitlines()), result.stdout
+
+
+def test_the_installed_command_exits_4_without_a_traceback(tmp_path: Path) -> None:
+    """The real entry point, in its own process (typer's own exception printing included)."""
+    import os
+    import subprocess
+    import sys
+
+    eclaire = Path(sys.executable).parent / "eclaire"
+    env = {
+        **os.environ,
+        "ECLAIRE_OPENSEARCH_URL": f"http://127.0.0.1:{closed_port()}",
+        "ECLAIRE_DATA_DIR": str(tmp_path / "var"),
+        "ECLAIRE_INDEX_ALIAS": "test-cli-errors",
+    }
+    done = subprocess.run(
+        [str(eclaire), "reindex"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 4, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("eclaire reindex: OpenSearch did not answer")
