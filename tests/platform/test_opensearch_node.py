@@ -6,6 +6,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 import uuid
 from pathlib import Path
@@ -82,10 +83,17 @@ def test_analysis_modules_are_installed(opensearch_url: str) -> None:
 
 
 def _stand_in(node: localnode.Node) -> subprocess.Popen[bytes]:
-    """A process carrying the node's arguments, as the start script and the JVM do."""
-    return subprocess.Popen(
-        [sys.executable, "-c", "import time; time.sleep(120)", f"-Epath.data={node.home / 'data'}"]
-    )
+    """A process carrying the node's arguments, as the start script and the JVM do (returned
+    once it has exec'd: until then its command line is still ours)."""
+    marker = f"-Epath.data={node.home / 'data'}"
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", marker])
+    cmdline = Path(f"/proc/{process.pid}/cmdline")
+    for _ in range(600):
+        if marker.encode() in cmdline.read_bytes().split(b"\0"):
+            return process
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError("the stand-in process never showed its arguments")
 
 
 def test_start_up_is_judged_by_the_launched_processes(tmp_path: Path) -> None:
