@@ -28,11 +28,11 @@ from eclaire_search.logs import log_config
 from eclaire_search.responses import error_response
 from eclaire_search.settings import Settings, get_settings
 
-MISSING_SECRET_STATUS = 2  # a configuration (usage) error, before anything starts
+MISSING_SECRET_STATUS = 2  # a usage error (ingest/errors.py BadUsage), before anything starts
 MISSING_SECRET = (
-    "eclaire serve --workers {workers}: set ECLAIRE_CURSOR_SECRET (the same value for every "
-    "process serving this base URL); without it each worker signs paging cursors with its own "
-    "random key and next links break"
+    "--workers {workers} needs ECLAIRE_CURSOR_SECRET (the same value for every process serving "
+    "this base URL); without it each worker signs paging cursors with its own random key and "
+    "next links break"
 )
 
 

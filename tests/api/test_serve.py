@@ -95,8 +95,8 @@ def test_workers_without_secret_refuse_to_start(loaded: Loaded) -> None:
         timeout=120,
     )
     assert result.returncode == MISSING_SECRET_STATUS
-    assert "ECLAIRE_CURSOR_SECRET" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.startswith("eclaire serve: --workers 2 needs ECLAIRE_CURSOR_SECRET")
+    assert len(result.stderr.strip().splitlines()) == 1  # one line, no traceback
 
 
 def test_next_links_across_two_workers(loaded: Loaded, tmp_path: Path) -> None:

@@ -83,7 +83,7 @@ def test_untrusted_host_never_reaches_a_link(home: TestClient, loaded: Loaded) -
 
 
 def test_configured_base_wins_over_any_host(loaded: Loaded) -> None:
-    settings = served(loaded, base_url="https://studies.example.org/R4")
+    settings = served(loaded, base_url="https://essais-cliniques.example.org/R4")
     with TestClient(create_app(settings), base_url="http://evil.example") as client:
         for url in link_urls(loaded):
             response = client.get(url, follow_redirects=False)
@@ -91,22 +91,24 @@ def test_configured_base_wins_over_any_host(loaded: Loaded) -> None:
             emitted = response.text + response.headers.get("location", "")
             assert "evil.example" not in emitted, url
         redirect = client.get("/R4/ResearchStudy/", follow_redirects=False)
-        assert redirect.headers["location"].startswith("https://studies.example.org/R4/")
+        assert redirect.headers["location"].startswith("https://essais-cliniques.example.org/R4/")
         bundle = client.get("/R4/ResearchStudy?_count=1").json()
-        assert bundle["entry"][0]["fullUrl"].startswith("https://studies.example.org/R4/")
+        assert bundle["entry"][0]["fullUrl"].startswith("https://essais-cliniques.example.org/R4/")
 
 
 def test_forwarded_headers_only_from_trusted_proxies(loaded: Loaded) -> None:
-    settings = served(loaded, trusted_proxies="10.0.0.0/8", allowed_hosts="studies.example.org")
+    settings = served(
+        loaded, trusted_proxies="10.0.0.0/8", allowed_hosts="essais-cliniques.example.org"
+    )
     app = create_app(settings)
     forwarded = {
-        "X-Forwarded-Host": "studies.example.org",
+        "X-Forwarded-Host": "essais-cliniques.example.org",
         "X-Forwarded-Proto": "https",
         "Host": "10.1.2.3:8080",
     }
     with TestClient(app, client=("10.1.2.3", 5000)) as proxy:
         bundle = proxy.get("/R4/ResearchStudy?_count=1", headers=forwarded).json()
-        assert bundle["link"][0]["url"].startswith("https://studies.example.org/R4/")
+        assert bundle["link"][0]["url"].startswith("https://essais-cliniques.example.org/R4/")
         evil = {**forwarded, "X-Forwarded-Host": "evil.example"}
         assert proxy.get("/R4/metadata", headers=evil).status_code == 400
     with TestClient(app, client=("192.0.2.7", 5000)) as direct:

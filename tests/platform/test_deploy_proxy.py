@@ -59,14 +59,14 @@ def test_nginx_accepts_the_file(tmp_path: Path) -> None:
     subprocess.run(
         [
             *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-subj", "/CN=studies.example.org", "-keyout", str(key), "-out", str(cert)),
+            *("-subj", "/CN=essais-cliniques.example.org", "-keyout", str(key), "-out", str(cert)),
         ],
         check=True,
         capture_output=True,
     )
     text = CONF.read_text()
-    text = text.replace("/etc/ssl/certs/studies.example.org.pem", str(cert))
-    text = text.replace("/etc/ssl/private/studies.example.org.key", str(key))
+    text = text.replace("/etc/ssl/certs/essais-cliniques.example.org.pem", str(cert))
+    text = text.replace("/etc/ssl/private/essais-cliniques.example.org.key", str(key))
     local = "".join(  # writable places instead of the package's /var paths
         f"    {name}_temp_path {tmp_path}/{name};\n"
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
