@@ -19,6 +19,12 @@ class ParamType(StrEnum):
     STRING = "string"
     NUMBER = "number"
     TEXT = "special"  # _text / _content: full text, FHIR type "special"
+    NEAR = "near"  # near: a position and a radius, FHIR type "special" (as Location-near)
+
+    @property
+    def fhir(self) -> str:
+        """The FHIR search parameter type (both special kinds are ``special``)."""
+        return "special" if self is ParamType.NEAR else self.value
 
 
 DATE_PREFIXES = frozenset({"eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"})
@@ -214,6 +220,13 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         modifiers=frozenset({"exact"}),
     ),
     SearchParam(
+        "near",
+        ParamType.NEAR,
+        ("site_geo",),
+        "ResearchStudy.site.resolve().position (sites placed by the gazetteer)",
+        "A site within a distance: `latitude|longitude|distance|units` (km default, 50 km).",
+    ),
+    SearchParam(
         "age",
         ParamType.NUMBER,
         ("age_range",),
@@ -261,7 +274,8 @@ BY_NAME: dict[str, SearchParam] = {
 # Result parameters: they shape the answer rather than filter it.
 RESULT_PARAMS: dict[str, str] = {
     "_count": "Page size (default 20, at most 1000; 0 gives the total only).",
-    "_sort": "Comma list of _lastUpdated, _id, status, title (_score with text); - descends.",
+    "_sort": "Comma list of _lastUpdated, _id, status, title (_score with text, near with near); "
+    "- descends.",
     "_include": "*, ResearchStudy:site, ResearchStudy:enrollment, ResearchStudy:sponsor.",
     "_summary": "true, text, data, count or false.",
     "_elements": "Comma list of top-level elements to return (marked SUBSETTED).",
@@ -277,6 +291,7 @@ SORT_FIELDS: dict[str, str] = {
     "status": "status",
     "title": "title.sort",
     "_score": "_score",
+    "near": "near",  # distance of the nearest site to the near position
 }
 
 INCLUDES: tuple[str, ...] = (
