@@ -51,6 +51,10 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("sommeil -enfant", "with one word excluded"),
     ),
     "title": (("Évaluation", "title starts with"),),
+    "near": (
+        ("45.76|4.83|30|km", "a site within 30 km of Lyon"),
+        ("48.85|2.35|5000|m", "a site within 5 km of central Paris"),
+    ),
     "category": (
         ("JARDE", "research involving people (loi Jardé)"),
         ("REG536", "clinical trial of a medicinal product (CTIS)"),
