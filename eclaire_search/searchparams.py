@@ -256,6 +256,15 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         facet="sponsor_name.raw",
     ),
     SearchParam(
+        "therapeutic-area",
+        ParamType.STRING,
+        ("therapeutic_area",),
+        f"ResearchStudy.extension('{ig.EXT_THERAPEUTIC_AREA}').value",
+        "Therapeutic area starts with (case and accents ignored): Cardiologie, Diseases [C]…",
+        modifiers=STRING_MODIFIERS,
+        facet="therapeutic_area.raw",
+    ),
+    SearchParam(
         "recruitment-date",
         ParamType.DATE,
         ("recruitment_period",),

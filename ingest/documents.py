@@ -191,6 +191,13 @@ def to_document(
         "site_postal_code": sorted({a["postalCode"] for a in addresses if a.get("postalCode")}),
         "site_geo": site_points(addresses),
         "sponsor_name": _sponsor_names(study),
+        "therapeutic_area": sorted(
+            {
+                e["valueString"]
+                for e in _extension(resource, ig.EXT_THERAPEUTIC_AREA)
+                if e.get("valueString")
+            }
+        ),
         "title": resource.get("title"),
         "labels": labels,
         "description": description,

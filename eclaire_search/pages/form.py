@@ -42,7 +42,7 @@ class Field:
     param: str | None  # FHIR search parameter; None when chosen from the value (lieu)
     choices: tuple[Choice, ...] = ()
     hint: str = ""
-    kind: str = "select"  # select | text | number
+    kind: str = "select"  # select | text | number | facet (set from a facet link)
     default: str = ""  # the value when the page URL does not name the field
     any_label: str = "Tous"  # the select's "no filter" option
 
@@ -120,6 +120,9 @@ FIELDS: tuple[Field, ...] = (
         hint="Une ville (Saint-Étienne) ou un numéro de département (42, 2A)",
     ),
     Field("age", "Âge du participant (ans)", "age", kind="number"),
+    # Chosen from the facets (the page carries them as hidden inputs): a MedDRA code, an area.
+    Field("maladie", "Maladie ou affection (MedDRA)", "condition", kind="facet"),
+    Field("domaine", "Domaine thérapeutique", "therapeutic-area:exact", kind="facet"),
     Field(
         "sexe",
         "Sexe du participant",
@@ -207,6 +210,8 @@ def check(fld: Field, value: str) -> str | None:
     """The French message for a value the field cannot take, or None."""
     if fld.choices and value not in {c.value for c in fld.choices}:
         return f"« {value[:40]} » n'est pas un choix possible pour « {fld.label} »."
+    if fld.name == "maladie" and not (value.isascii() and value.isdigit() and len(value) <= 10):
+        return "La maladie se choisit dans la liste « Affiner » (un code MedDRA)."
     if fld.kind == "number":
         if not (value.isascii() and value.isdigit()) or int(value) > MAX_AGE:
             return f"L'âge doit être un nombre entier d'années, de 0 à {MAX_AGE}."

@@ -7,6 +7,8 @@ the page URL's ``page``, so the page walks results exactly as an API client woul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,6 +18,7 @@ from eclaire_search.pages.detail import eligibility_of
 from eclaire_search.pages.form import BY_FIELD, MAX_PAGE, OFFSET_PAGING, PAGE_SIZE, SearchForm
 from eclaire_search.pages.study import Summary, address_lines, summary_of
 from eclaire_search.routes.fhir import SITE_ID
+from ingest.mapping import MeddraTable
 
 GROUP_SUFFIX = "-enrollment-group"
 PAGES_AROUND = 2  # page numbers shown either side of the current one
@@ -28,9 +31,11 @@ FACET_FIELDS = {
     "phase": "phase",
     "gender": "sexe",
     "site-city": "lieu",
+    "condition": "maladie",
+    "therapeutic-area": "domaine",
 }
+FACET_SHOWN = {"lieu": 12, "maladie": 10, "domaine": 10}  # the most frequent values only
 FACET_SIZE = 50
-CITIES_SHOWN = 12
 
 
 @dataclass(frozen=True)
@@ -147,12 +152,27 @@ def paging(form: SearchForm, bundle: dict[str, Any], page: int, shown: int) -> P
     )
 
 
-def facet_groups(form: SearchForm, counts: dict[str, list[dict[str, Any]]]) -> list[FacetGroup]:
+@cache
+def condition_labels(table: Path | None) -> MeddraTable:
+    """MedDRA code → French label, from the same table ingest labels conditions with."""
+    return MeddraTable.load(table)
+
+
+def facet_groups(
+    form: SearchForm,
+    counts: dict[str, list[dict[str, Any]]],
+    conditions: MeddraTable | None = None,
+) -> list[FacetGroup]:
     """Facet values a person can click; only values the form itself accepts are offered."""
     groups: list[FacetGroup] = []
     for facet, name in FACET_FIELDS.items():
         fld = BY_FIELD[name]
         labels = {c.value: c.label for c in fld.choices}
+        if name == "maladie" and conditions is not None:
+            labels = {
+                str(b["value"]): conditions.label(str(b["value"])) or str(b["value"])
+                for b in counts.get(facet, [])
+            }
         current = form.values.get(name)
         values: list[FacetValue] = []
         for bucket in counts.get(facet, []):
@@ -167,8 +187,8 @@ def facet_groups(form: SearchForm, counts: dict[str, list[dict[str, Any]]]) -> l
                     selected=current is not None and current.casefold() == value.casefold(),
                 )
             )
-        if name == "lieu":
-            values = values[:CITIES_SHOWN]
+        if name in FACET_SHOWN:
+            values = values[: FACET_SHOWN[name]]
         clear = form.url(**{name: None, "page": None}) if current else None
         if values or clear:
             groups.append(FacetGroup(name, fld.label, tuple(values), clear))

@@ -32,7 +32,14 @@ from eclaire_search.pages.form import (
     read_form,
 )
 from eclaire_search.pages.formatting import FILTERS
-from eclaire_search.pages.results import FACET_FIELDS, FACET_SIZE, facet_groups, paging, summaries
+from eclaire_search.pages.results import (
+    FACET_FIELDS,
+    FACET_SIZE,
+    condition_labels,
+    facet_groups,
+    paging,
+    summaries,
+)
 from eclaire_search.pages.security import DOCS_CSP
 from eclaire_search.params import SearchRequest, parse_search
 from eclaire_search.routes.fhir import FHIR_ID, base_url, state
@@ -127,7 +134,7 @@ async def search_page(request: Request) -> Response:
     context.update(
         results=results,
         paging=paging(form, bundle, page, len(results)),
-        facets=facet_groups(form, counts),
+        facets=facet_groups(form, counts, condition_labels(state(request).settings.meddra_table)),
         context_query=form.url(page=form.cursor).removeprefix("/"),
         all_recruitment_url=form.url(recrutement="tous", page=None, p=None),
         recruiting_url=form.url(recrutement="recruiting", page=None, p=None),

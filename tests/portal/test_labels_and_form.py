@@ -28,8 +28,10 @@ def test_every_code_of_the_table_has_french_words() -> None:
 def test_form_fields_name_table_parameters() -> None:
     for field in FIELDS:
         if field.param is not None:
-            assert field.param in BY_NAME, field.name
-            param = BY_NAME[field.param]
+            name, _, modifier = field.param.partition(":")
+            assert name in BY_NAME, field.name
+            param = BY_NAME[name]
+            assert not modifier or modifier in param.modifiers
             if param.codes and field.choices:
                 # "tous" is the switch off the recruiting default: it sends no filter
                 assert {c.value for c in field.choices} - {"tous"} <= set(param.codes)
