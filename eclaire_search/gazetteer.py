@@ -16,7 +16,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -50,6 +50,7 @@ def fold(name: str) -> str:
     return f"{match[1]} {int(match[2])}" if match else text
 
 
+@lru_cache(maxsize=8192)  # site cities repeat: ingest folds each spelling once
 def fold_city(city: str) -> str:
     """A city as addresses write it: ``ST-ETIENNE CEDEX 2`` → ``saint etienne``."""
     text = CEDEX.sub(" ", fold(city))
