@@ -46,3 +46,22 @@ def test_registry_links() -> None:
     assert eu is not None and eu.startswith("https://euclinicaltrials.eu/")
     assert "EUCT=2022-500014-26-00" in eu
     assert registry_url("2021-A01861-40") is None  # ID-RCB: no public registry page
+
+
+def test_page_numbers_are_plain_links_on_the_portal_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Page numbers use offset paging (``p=N``) once the API offers ``_getpagesoffset``."""
+    from eclaire_search.pages import form as form_module
+    from eclaire_search.pages import results
+    from eclaire_search.pages.form import read_form
+
+    monkeypatch.setattr(results, "OFFSET_PAGING", True)
+    monkeypatch.setattr(form_module, "OFFSET_PAGING", True)
+    form = read_form({"q": "sommeil", "p": "7"})
+    assert ("_getpagesoffset", "60") in form.fhir_items()
+    paged = results.paging(form, {"total": 19053, "link": []}, page=6, shown=10)
+    assert [n for n, _ in paged.numbers] == [1, 5, 6, 7, 8, 9, 1000]  # capped at 10,000 results
+    urls = dict(paged.numbers)
+    assert urls[7] is None  # the current page
+    assert urls[1] == "/?q=sommeil"
+    assert urls[8] == "/?q=sommeil&p=8"
+    assert read_form({"p": "1001"}).page == 1  # past the window: back to the first page
