@@ -223,7 +223,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "near",
         ParamType.NEAR,
         ("site_geo",),
-        "ResearchStudy.site.resolve().position",
+        "Location.address (via ResearchStudy.site), placed by the gazetteer",
         "A site within a distance: `latitude|longitude|distance|units` (km default, 50 km).",
     ),
     SearchParam(
