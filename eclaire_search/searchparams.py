@@ -21,11 +21,6 @@ class ParamType(StrEnum):
     TEXT = "special"  # _text / _content: full text, FHIR type "special"
     NEAR = "near"  # near: a position and a radius, FHIR type "special" (as Location-near)
 
-    @property
-    def fhir(self) -> str:
-        """The FHIR search parameter type (both special kinds are ``special``)."""
-        return "special" if self is ParamType.NEAR else self.value
-
 
 DATE_PREFIXES = frozenset({"eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"})
 STATUS_SYSTEMS = frozenset(
@@ -73,6 +68,11 @@ class SearchParam:
     def __post_init__(self) -> None:
         if self.type is ParamType.DATE and not self.prefixes:
             object.__setattr__(self, "prefixes", DATE_PREFIXES)
+
+    @property
+    def fhir_type(self) -> str:
+        """The type FHIR declares: ``near`` is ``special``, as Location-near is."""
+        return "special" if self.type is ParamType.NEAR else self.type.value
 
 
 SEARCH_PARAMS: tuple[SearchParam, ...] = (
@@ -223,7 +223,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "near",
         ParamType.NEAR,
         ("site_geo",),
-        "Location.address (via ResearchStudy.site), placed by the gazetteer",
+        "ResearchStudy.site.resolve().ofType(Location).address",
         "A site within a distance: `latitude|longitude|distance|units` (km default, 50 km).",
     ),
     SearchParam(

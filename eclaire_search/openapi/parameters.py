@@ -134,7 +134,7 @@ def describe(param: SearchParam, modifier: str | None = None) -> str:
     lines = [param.description]
     if modifier:
         lines = [f"`{param.name}:{modifier}`: {MODIFIER_MEANING[modifier]}. {param.description}"]
-    lines.append(f"FHIR type `{param.type.fhir}`, expression `{param.expression}`.")
+    lines.append(f"FHIR type `{param.fhir_type}`, expression `{param.expression}`.")
     if param.codes:
         lines.append("Codes: " + ", ".join(f"`{c}`" for c in param.codes) + ".")
     if param.systems:
@@ -176,7 +176,7 @@ def search_parameter(name: str, param: SearchParam, modifier: str | None) -> Jso
         "required": False,
         "description": describe(param, modifier),
         "schema": schema,
-        "x-fhir-type": param.type.fhir,
+        "x-fhir-type": param.fhir_type,
     }
     if as_array:
         parameter.update(style="form", explode=True)
