@@ -84,7 +84,7 @@ FIELDS: tuple[Field, ...] = (
             Choice("recent", "Mise à jour la plus récente"),
             Choice("titre", "Titre (A à Z)"),
         ),
-        any_label="Automatique (distance, sinon pertinence)",
+        any_label="Automatique",
     ),
     Field(
         "statut",

@@ -15,7 +15,14 @@ from urllib.parse import parse_qs, urlsplit
 from eclaire_search.gazetteer import Place, distance_km, gazetteer
 from eclaire_search.geo import DISTANCE_EXTENSION
 from eclaire_search.pages.detail import eligibility_of
-from eclaire_search.pages.form import BY_FIELD, MAX_PAGE, OFFSET_PAGING, PAGE_SIZE, SearchForm
+from eclaire_search.pages.form import (
+    ALL_RECRUITMENT,
+    BY_FIELD,
+    MAX_PAGE,
+    OFFSET_PAGING,
+    PAGE_SIZE,
+    SearchForm,
+)
 from eclaire_search.pages.study import Summary, address_lines, summary_of
 from eclaire_search.routes.fhir import SITE_ID
 from ingest.mapping import MeddraTable
@@ -189,7 +196,11 @@ def facet_groups(
             )
         if name in FACET_SHOWN:
             values = values[: FACET_SHOWN[name]]
-        clear = form.url(**{name: None, "page": None}) if current else None
+        # Recruitment's default is implied by its absence: clearing it is asking for every study.
+        cleared = ALL_RECRUITMENT if name == "recrutement" else None
+        clear = None
+        if current and current != ALL_RECRUITMENT:
+            clear = form.url(**{name: cleared, "page": None, "p": None})
         if values or clear:
             groups.append(FacetGroup(name, fld.label, tuple(values), clear))
     return groups

@@ -49,7 +49,14 @@ def test_recruiting_by_default_and_the_switch(portal: TestClient) -> None:
     assert "Seules les études qui recrutent sont affichées." in html
     assert '<a href="/?recrutement=tous">Afficher aussi' in html
     assert '<option value="recruiting" selected>' in html
+    clear = re.search(
+        r'<a class="clear" href="([^"]+)">Retirer ce filtre'
+        r'<span class="visually-hidden"> : Recrutement',
+        html,
+    )
+    assert clear and unescape(clear.group(1)) == "/?recrutement=tous"  # clearing shows all
     everything = portal.get("/", params={"recrutement": "tous"}).text
+    assert 'Retirer ce filtre<span class="visually-hidden"> : Recrutement' not in everything
     assert "N'afficher que les études qui recrutent" in everything
     assert '<option value="tous" selected>' in everything
 
