@@ -116,10 +116,15 @@ class PageEdges:
 
 
 def page_edges(
-    hits: list[dict[str, Any]], size: int, cursor: Cursor | None, offset: int
+    hits: list[dict[str, Any]],
+    size: int,
+    cursor: Cursor | None,
+    offset: int,
+    more: bool | None = None,
 ) -> PageEdges:
-    """``hits`` as the engine returned them (size + 1 asked, reversed for a backwards walk)."""
-    more = len(hits) > size
+    """``hits`` as the engine returned them (size + 1 asked, reversed for a backwards walk);
+    ``more`` when the caller knows it otherwise (no extra hit asked at the window's edge)."""
+    more = len(hits) > size if more is None else more
     hits = hits[:size]
     if cursor and cursor.backwards:
         hits.reverse()
@@ -151,9 +156,9 @@ def paging_links(
         return links
     if edges.has_previous:
         start = max(0, position - size)
-        if start == 0 and position == size:
+        if start == 0 and position == size:  # back to the start is `first` (a fresh page 1)
             links["previous"] = links["first"]
-        else:
+        else:  # stays on the walk's own index
             before = Cursor(index, hits[0]["sort"], True, start // size, start)
             links["previous"] = page_url(search_url, used, codec.encode(before, used))
     if edges.has_next:

@@ -13,7 +13,7 @@ from eclaire_search import translate
 from eclaire_search.backend import Backend
 from eclaire_search.bundle import searchset
 from eclaire_search.errors import InvalidSearch
-from eclaire_search.paging import CursorCodec, page_edges, paging_links
+from eclaire_search.paging import RESULT_WINDOW, CursorCodec, page_edges, paging_links
 from eclaire_search.params import SearchRequest
 
 
@@ -36,7 +36,7 @@ async def search_studies(
         offset=request.offset,
     )
     size = body["size"]
-    if size:
+    if size and request.offset + size < RESULT_WINDOW:
         body["size"] = size + 1  # one more tells whether a further page exists
     # A 1000-study page is ~20 MB of _source: give big pages time, small ones none to spare.
     timeout = backend.timeout + size / 200
@@ -44,7 +44,10 @@ async def search_studies(
     raw_hits: list[dict[str, Any]] = response["hits"]["hits"]
     total_info = response["hits"].get("total")
     total = total_info["value"] if isinstance(total_info, dict) else None
-    edges = page_edges(raw_hits, size, cursor, request.offset)
+    more = None  # found from the extra hit, except at the window's edge (no extra asked)
+    if size and body["size"] == size:
+        more = len(raw_hits) == size and (total is None or total > request.offset + size)
+    edges = page_edges(raw_hits, size, cursor, request.offset, more)
     index = cursor.index if cursor else (str(raw_hits[0]["_index"]) if raw_hits else None)
     links = paging_links(
         search_url=f"{base_url}/ResearchStudy",
