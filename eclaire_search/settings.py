@@ -76,8 +76,8 @@ class Settings(BaseSettings):
     big_include_count: int = Field(
         50, description="A page with _include and a larger _count is a big page."
     )
-    big_page_max_concurrent: int = Field(4, description="Big pages built at once, service-wide.")
-    big_page_max_per_client: int = Field(2, description="Big pages built at once per client.")
+    big_page_max_concurrent: int = Field(2, description="Big pages built at once, service-wide.")
+    big_page_max_per_client: int = Field(1, description="Big pages built at once per client.")
 
     # --- Cost budget of one search, checked before the engine is called (400 beyond) ---------
     max_total_values: int = Field(
