@@ -95,10 +95,10 @@ class Backend:
     def _classify(self, exc: os_errors.TransportError, index: str | None) -> Exception:
         text = f"{exc.error} {exc.info}"
         status = exc.status_code if isinstance(exc.status_code, int) else 500
+        if isinstance(exc, os_errors.NotFoundError) and "index_not_found" not in text:
+            return exc  # a document that does not exist: the caller decides
         logger.warning("search engine error %s on %s: %.2000s", status, index, text)
         if isinstance(exc, os_errors.NotFoundError):
-            if "index_not_found" not in text:
-                return exc  # a document that does not exist: the caller decides
             if index and index != self.alias:  # the index a cursor walks was pruned
                 return CursorExpired(
                     "The results this link pages through were replaced by a newer data load "
