@@ -86,3 +86,15 @@ def test_a_walk_keeps_its_index_across_a_swap_then_410_once_pruned(
         assert outcome["issue"][0]["code"] == "expired"
         assert "start the search again" in outcome["issue"][0]["diagnostics"]
         assert settings.index_alias not in gone.text  # no index name in what the client reads
+
+
+def test_a_cursor_of_another_alias_is_refused(settings: Settings, tmp_path: Path) -> None:
+    """Two services sharing a cursor secret: a cursor naming the other alias's index is a 400."""
+    run_ingest(write(tmp_path / "a", range(0, 15)), settings, "full")
+    ours = settings.model_copy(update={"cursor_secret": "shared"})
+    other = ours.model_copy(update={"index_alias": f"{settings.index_alias}-other"})
+    with TestClient(create_app(ours)) as api, TestClient(create_app(other)) as theirs:
+        nxt = link(api.get("/R4/ResearchStudy?_count=10").json(), "next")
+        assert api.get(nxt).status_code == 200
+        refused = theirs.get(nxt)
+        assert refused.status_code == 400 and "_cursor" in refused.text
