@@ -129,14 +129,19 @@ def page_size(request: SearchRequest, *, csv_rows: bool) -> int:
 async def hits_of(
     first: list[dict[str, Any]] | None, pages: AsyncIterator[list[dict[str, Any]]]
 ) -> AsyncIterator[dict[str, Any]]:
-    """The already fetched first page, then the rest as the engine gives them."""
+    """The already fetched first page, then the rest as the engine gives them.
+
+    Each hit gives the event loop a turn: a send that does not block does not yield, and a
+    page of 500 rows serialised in one go would hold every other request back meanwhile."""
     if first is None:
         return
     for hit in first:
         yield hit
+        await asyncio.sleep(0)
     async for page in pages:
         for hit in page:
             yield hit
+            await asyncio.sleep(0)
 
 
 class ExportResponse(StreamingResponse):
