@@ -164,7 +164,8 @@ class ExportResponse(StreamingResponse):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def deadline_send(message: Message) -> None:
-            await asyncio.wait_for(send(message), self.write_timeout)
+            async with asyncio.timeout(self.write_timeout):  # no task per chunk, unlike wait_for
+                await send(message)
 
         try:
             await super().__call__(scope, receive, deadline_send)
