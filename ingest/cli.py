@@ -102,6 +102,14 @@ def ingest_files(
         f"→ {load.index}"
     )
     console.print(f"dead letters: {result.dead_letter_file}")
+    if (t := result.translation).enabled or t.note:
+        stop = f", stopped: {t.stopped}" if t.stopped else ""
+        console.print(
+            f"translation: {t.note}"
+            if not t.enabled
+            else f"translation: {t.translated} texts translated, {t.from_memory} from memory, "
+            f"{t.untranslated} left in English ({t.characters_sent} characters sent{stop})"
+        )
     if m.dead_letter_rate > settings.max_dead_letter_rate or load.failed:
         raise typer.Exit(code=1)
 

@@ -159,3 +159,30 @@ class FakeDeepL:
                 self._send(200, {"character_count": used, "character_limit": fake.quota})
 
         return Handler
+
+
+def main() -> None:
+    """``python tests/deepl_server.py KEY [PORT] [QUOTA]``: serve until interrupted (by hand)."""
+    import sys
+    import time
+
+    key = sys.argv[1] if len(sys.argv) > 1 else "local-key:fx"
+    port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    fake = FakeDeepL(key, quota=int(sys.argv[3]) if len(sys.argv) > 3 else 10_000_000)
+    if port:
+        fake._server.server_close()
+        fake._server = ThreadingHTTPServer(("127.0.0.1", port), fake._handler())
+        fake._thread = threading.Thread(target=fake._server.serve_forever, daemon=True)
+    with fake:
+        print(f"DeepL-compatible test server on {fake.url} (key {key})", flush=True)
+        try:
+            while True:
+                time.sleep(5)
+                c = fake.counters
+                print(f"requests {c.requests} characters {c.characters_received}", flush=True)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
