@@ -84,7 +84,7 @@ class TranslationMemory:
         return found
 
     def store(self, entries: Mapping[str, tuple[str, str, str]]) -> None:
-        """Save ``{key: (kind, source, translation)}``; visible to the next lookup."""
+        """Save ``{key: (kind, source, translation)}``; a real-time ``mget`` sees it at once."""
         if not entries:
             return
         self.ensure()
@@ -107,4 +107,4 @@ class TranslationMemory:
             }
             for key, (kind, source, translation) in entries.items()
         ]
-        helpers.bulk(self.client, actions, refresh="wait_for", max_retries=3)
+        helpers.bulk(self.client, actions, max_retries=3)  # mget is real-time: no refresh

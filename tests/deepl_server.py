@@ -58,14 +58,14 @@ class Counters:
 class FakeDeepL:
     """``with FakeDeepL(key, quota=…) as server:`` then point the client at ``server.url``."""
 
-    def __init__(self, auth_key: str, *, quota: int = 10_000_000) -> None:
+    def __init__(self, auth_key: str, *, quota: int = 10_000_000, port: int = 0) -> None:
         self.auth_key = auth_key
         self.quota = quota
         self.counters = Counters()
         self.used = 0  # characters counted against the quota, across counter resets
         self.fail_next: list[int] = []  # statuses for the next translate requests
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -168,11 +168,8 @@ def main() -> None:
 
     key = sys.argv[1] if len(sys.argv) > 1 else "local-key:fx"
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    fake = FakeDeepL(key, quota=int(sys.argv[3]) if len(sys.argv) > 3 else 10_000_000)
-    if port:
-        fake._server.server_close()
-        fake._server = ThreadingHTTPServer(("127.0.0.1", port), fake._handler())
-        fake._thread = threading.Thread(target=fake._server.serve_forever, daemon=True)
+    quota = int(sys.argv[3]) if len(sys.argv) > 3 else 10_000_000
+    fake = FakeDeepL(key, quota=quota, port=port)
     with fake:
         print(f"DeepL-compatible test server on {fake.url} (key {key})", flush=True)
         try:
