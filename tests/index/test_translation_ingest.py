@@ -264,3 +264,17 @@ def test_without_a_key_nothing_is_translated_and_the_summary_says_so(
     doc = documents(client, settings.index_alias)["2024-590003-12-00"]
     assert doc["title"] == doc["title_en"]  # CTIS: the English text, English-analysed too
     assert doc["title_en"].startswith("A PHASE III STUDY")
+
+
+def test_a_glossary_is_sent_and_is_part_of_the_memory_key(
+    make_settings: Any, server: FakeDeepL, exports: list[Path]
+) -> None:
+    plain = make_settings(deepl_auth_key=KEY, deepl_server_url=server.url)
+    first = run_ingest(exports, plain, "full").translation
+    with_glossary = plain.model_copy(update={"deepl_glossary_id": "gloss-42"})
+    server.reset_counters()
+    second = run_ingest(exports, with_glossary, "full").translation
+    # Same texts, same memory index, another glossary: nothing reused, everything re-sent.
+    assert (second.from_memory, second.translated) == (0, first.translated)
+    assert server.counters.characters_received == first.characters_sent
+    assert {body.get("glossary_id") for body in server.counters.bodies} == {"gloss-42"}
