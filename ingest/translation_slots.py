@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -25,6 +26,7 @@ TRANSLATED_SOURCES: Final = frozenset({"ctis"})
 """CTIS texts are English; RIPH (DM, JARDE) texts are French already and never sent."""
 
 Kind = Literal["text", "html"]
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,10 @@ def slots(research_study: dict[str, Any], group: dict[str, Any]) -> list[Slot]:
     """Every non-empty translatable text, in a stable order (title first)."""
     found: list[Slot] = []
 
-    def add(holder: dict[str, Any], key: str, kind: Kind = "text", mirrors: Any = ()) -> None:
+    def add(holder: dict[str, Any], key: str, mirrors: Any = ()) -> None:
         value = holder.get(key)
         if isinstance(value, str) and value.strip():
+            kind: Kind = "html" if _TAG.search(value) else "text"  # DeepL keeps tags in place
             found.append(Slot(holder, key, kind, tuple(mirrors)))
 
     add(research_study, "title")
@@ -70,7 +73,7 @@ def slots(research_study: dict[str, Any], group: dict[str, Any]) -> list[Slot]:
     for ext in _extensions(research_study, ig.EXT_THERAPEUTIC_AREA):
         add(ext, "valueString")
     for ext in _extensions(research_study, ig.EXT_DESCRIPTION_SUMMARY_R5):
-        add(ext, "valueMarkdown", "html")
+        add(ext, "valueMarkdown")
     for concept in _criteria(group):
         codings = concept.get("coding") or []
         same = [(c, "display") for c in codings if c.get("display") == concept.get("text")]

@@ -35,11 +35,17 @@ def test_the_reference_texts_and_the_summary_are_slots() -> None:
         ("title", "text", "A PHASE II STUDY OF EXAMPLUMAB IN ADULTS"),
         ("text", "text", "Fictive carcinoma"),  # the condition; MedDRA labels are French
         ("valueString", "text", "Diseases [C] - Neoplasms [C04]"),
-        ("valueMarkdown", "html", SUMMARY),
+        ("valueMarkdown", "html", SUMMARY),  # it holds a tag
         ("text", "text", "Adults with fictive carcinoma"),
         ("text", "text", "Prior examplumab"),
         ("text", "text", "Response rate at week 24"),
     ]
+
+
+def test_only_texts_with_tags_are_sent_as_html() -> None:
+    mapped = study(ctis(resume="Plain summary, 3 < 5 & no tag."))
+    kinds = {s.text: s.kind for s in slots(mapped.research_study, mapped.group)}
+    assert kinds["Plain summary, 3 < 5 & no tag."] == "text"
 
 
 def test_write_puts_french_where_clients_read_and_the_original_in_the_extension() -> None:
