@@ -93,6 +93,7 @@ class TranslationSummary:
     already_translated: int = 0
     translated: int = 0
     untranslated: int = 0
+    texts_sent: int = 0  # distinct texts DeepL translated in this run
     characters_sent: int = 0
     requests: int = 0
     stopped: str | None = None
@@ -239,6 +240,7 @@ class TranslationStep:
             self._stop("unusable-answer")
             return {}
         result = {key: t.strip() for (key, _), t in zip(batch, translations, strict=True)}
+        self.summary.texts_sent += len(batch)
         try:
             self.memory.store({key: (kind, text, result[key]) for key, text in batch})
         except Exception as exc:  # translated but not remembered: use it, say so

@@ -124,6 +124,10 @@ def test_ctis_texts_are_served_in_french_and_paid_for_once(
     assert max(server.counters.texts) == 50 and min(server.counters.texts) > 1
     assert server.counters.characters_received == t.characters_sent > 0
     assert any(body.get("tag_handling") == "html" for body in server.counters.bodies)
+    # distinct: a title, summary and inclusion criterion per study, 4 texts shared by all
+    assert t.texts_sent == 3 * CTIS + 4
+    client.indices.refresh(index=settings.translation_memory_index)
+    assert client.count(index=settings.translation_memory_index)["count"] == t.texts_sent
     assert all(body.get("source_lang") == "EN" for body in server.counters.bodies)
 
     docs = documents(client, settings.index_alias)
