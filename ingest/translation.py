@@ -278,6 +278,7 @@ def translation_step(
         source_lang=SOURCE_LANG,
         target_lang=TARGET_LANG,
         glossary=settings.deepl_glossary_id,
+        replicas=settings.index_replicas,
     )
     return TranslationStep(
         translator,

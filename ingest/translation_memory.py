@@ -9,6 +9,7 @@ text kind (plain or HTML), so a change of any of them is a new entry, never a wr
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from opensearchpy import OpenSearch, helpers
 
 MGET_CHUNK: Final = 1000
 
-MEMORY_INDEX_BODY: Final = {
+MEMORY_INDEX_BODY: Final[dict[str, Any]] = {
     "settings": {"index": {"number_of_shards": 1, "number_of_replicas": 0}},
     "mappings": {
         "dynamic": "strict",
@@ -47,8 +48,10 @@ class TranslationMemory:
         source_lang: str,
         target_lang: str,
         glossary: str | None,
+        replicas: int = 0,
     ) -> None:
         self.client = client
+        self.replicas = replicas
         self.index = index
         self.source_lang = source_lang
         self.target_lang = target_lang
@@ -65,7 +68,9 @@ class TranslationMemory:
         if self._ready:
             return
         if not self.client.indices.exists(index=self.index):
-            self.client.indices.create(index=self.index, body=MEMORY_INDEX_BODY, ignore=400)
+            body = copy.deepcopy(MEMORY_INDEX_BODY)
+            body["settings"]["index"]["number_of_replicas"] = self.replicas  # as the studies
+            self.client.indices.create(index=self.index, body=body, ignore=400)
         self._ready = True
 
     def lookup(self, keys: Iterable[str]) -> dict[str, str]:
