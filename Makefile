@@ -17,7 +17,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 opensearch: install
-	$(BIN)/python -m eclaire_search.localnode start --name run
+	$(BIN)/python -m devtools.localnode start --name run
 
 $(SAMPLE)/export_eclaire_jarde.json: | install
 	$(BIN)/eclaire generate $(SAMPLE) --seed $(SEED)
@@ -77,8 +77,8 @@ reliability: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.reliability
 
 stop:
-	$(BIN)/python -m eclaire_search.localnode stop --name run
-	$(BIN)/python -m eclaire_search.localnode stop --name test
+	$(BIN)/python -m devtools.localnode stop --name run
+	$(BIN)/python -m devtools.localnode stop --name test
 
 clean: stop
 	rm -rf $(VENV) var

@@ -1,7 +1,7 @@
 """What the benchmark and the reliability harness share: paths, nodes, the API process, monitors.
 
 Everything here targets 127.0.0.1 only. Nodes are the harnesses' own (``bench``, ``outage``,
-``cluster-0..2`` in :mod:`eclaire_search.localnode`), never ``run`` (9200) or ``test`` (9250).
+``cluster-0..2`` in :mod:`devtools.localnode`), never ``run`` (9200) or ``test`` (9250).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eclaire_search import localnode
+from devtools import localnode
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"

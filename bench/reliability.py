@@ -49,7 +49,7 @@ from bench.common import (
     run_measured,
     write_json,
 )
-from eclaire_search import localnode
+from devtools import localnode
 
 ALIAS = "eclaire-studies"
 OUTCOME = "OperationOutcome"

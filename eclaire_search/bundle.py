@@ -10,7 +10,7 @@ from typing import Any
 
 from eclaire_search.errors import operation_outcome
 from eclaire_search.geo import distance_extension
-from eclaire_search.params import SearchRequest
+from eclaire_search.search_request import SearchRequest
 
 SUBSETTED = {
     "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",

@@ -21,8 +21,9 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
-from eclaire_search.params import SearchRequest
-from eclaire_search.translate import INCLUDE_SOURCES, query
+from eclaire_core.document import RESOURCE, linked_resources, stored_parts
+from eclaire_search.query import bool_query
+from eclaire_search.search_request import SearchRequest
 
 logger = logging.getLogger("eclaire_search.export")
 PAGE_SIZE = 500
@@ -60,12 +61,9 @@ def export_body(request: SearchRequest, *, csv_rows: bool) -> dict[str, Any]:
     source = (
         SOURCE_FIELDS
         if csv_rows
-        else [
-            "resource",
-            *(INCLUDE_SOURCES[i] for i in sorted(request.includes) if i in INCLUDE_SOURCES),
-        ]
+        else [RESOURCE, *stored_parts(request.includes)]
     )
-    return {"query": query(request.criteria), "_source": source, "sort": [{"id": "asc"}]}
+    return {"query": bool_query(request.criteria), "_source": source, "sort": [{"id": "asc"}]}
 
 
 def _joined(values: Any) -> str:

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from eclaire_core.opensearch import async_client
+from eclaire_core.settings import Settings
 from eclaire_search import metrics
-from eclaire_search.backend import Backend, create_client
+from eclaire_search.backend import Backend
 from eclaire_search.heavy import HeavyWork
 from eclaire_search.paging import CursorCodec
-from eclaire_search.settings import Settings
 
 
 def assigner_organizations() -> dict[str, dict[str, Any]]:
@@ -50,7 +51,7 @@ class AppState:
         return cls(
             settings=settings,
             backend=Backend(
-                create_client(settings), settings.index_alias, settings.opensearch_timeout
+                async_client(settings), settings.index_alias, settings.opensearch_timeout
             ),
             cursors=CursorCodec(secret),
             tz=ZoneInfo(settings.timezone),

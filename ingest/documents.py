@@ -4,7 +4,7 @@ One document per study. The full ResearchStudy, its Group, Locations and sponsor
 Organization are stored (not indexed) so a read or an ``_include`` costs one fetch. The raw
 source fields are stored once, as the ResearchStudy's narrative (rulings R11), not again
 beside it. The flat fields are what the search parameters query;
-``index_templates/studies.json`` declares them (``dynamic: strict``).
+``eclaire_core/index_templates/studies.json`` declares them (``dynamic: strict``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from eclaire_search.gazetteer import gazetteer
 from ingest.mapping import MappedStudy
 from ingest.translation_slots import english_texts

@@ -9,8 +9,6 @@ unchanged study keeps ``versionId`` and ``lastUpdated`` across reloads; a change
 
 from __future__ import annotations
 
-import hashlib
-import json
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -21,14 +19,13 @@ from typing import Any
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_errors
 
-from eclaire_search.backend import OrjsonSerializer
-from eclaire_search.settings import PROJECT_ROOT, Settings
+from eclaire_core.settings import Settings
+from eclaire_core.templates import index_body, template_version
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.documents import content_hash, to_document
 from ingest.errors import LoadFailed
 from ingest.mapping import MappedStudy, Unpublished
 
-TEMPLATE = PROJECT_ROOT / "index_templates" / "studies.json"
 STATE_FIELDS = ["content_hash", "version_id", "last_updated"]
 
 
@@ -57,34 +54,6 @@ class LoadSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-def create_sync_client(settings: Settings, timeout: float = 60.0) -> OpenSearch:
-    """The ingest client: generous timeouts and retries, unlike the API's (it is a batch job)."""
-    auth = (
-        (settings.opensearch_user, settings.opensearch_password or "")
-        if settings.opensearch_user
-        else None
-    )
-    return OpenSearch(
-        hosts=settings.opensearch_hosts,
-        http_auth=auth,
-        verify_certs=settings.opensearch_verify_certs,
-        ca_certs=settings.opensearch_ca_file,
-        timeout=timeout,
-        max_retries=3,
-        retry_on_timeout=True,
-        serializer=OrjsonSerializer(),
-    )
-
-
-def index_body() -> dict[str, Any]:
-    return json.loads(TEMPLATE.read_text())  # type: ignore[no-any-return]
-
-
-def template_version() -> str:
-    """Fingerprint of index_templates/studies.json, kept in each index's mapping _meta."""
-    return hashlib.sha256(TEMPLATE.read_bytes()).hexdigest()[:16]
 
 
 def index_template_version(client: OpenSearch, index: str) -> str | None:

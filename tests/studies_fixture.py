@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
+from eclaire_core.settings import Settings
+from eclaire_core.opensearch import sync_client
 from ingest.pipeline import IngestResult, run_ingest
 
 ETATS = [  # (source etat, FHIR status) cycled over the records
@@ -223,7 +223,7 @@ def alias_settings(opensearch_url: str, prefix: str, data_dir: Path, **overrides
 
 
 def drop_alias(settings: Settings) -> None:
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     client.indices.delete(index=f"{settings.index_alias}-*")
     client.close()
 

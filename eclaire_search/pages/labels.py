@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 STATUS = {
     "active": "En cours",

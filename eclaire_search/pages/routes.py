@@ -40,9 +40,9 @@ from eclaire_search.pages.results import (
     summaries,
 )
 from eclaire_search.pages.security import DOCS_CSP
-from eclaire_search.params import SearchRequest, parse_search
 from eclaire_search.routes.fhir import FHIR_ID, base_url, state
 from eclaire_search.search import search_studies
+from eclaire_search.search_request import SearchRequest, parse_search
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STUDY_FIELDS = ["resource", "group", "locations", "organizations"]

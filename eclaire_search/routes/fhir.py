@@ -16,9 +16,9 @@ from eclaire_search.capability import capability_statement, custom_search_parame
 from eclaire_search.clientaddr import client_address
 from eclaire_search.errors import MethodNotAllowed, NotSupported, ResourceNotFound
 from eclaire_search.origin import fhir_base
-from eclaire_search.params import SearchRequest, check_format, parse_search
 from eclaire_search.responses import FHIRResponse
 from eclaire_search.search import search_studies
+from eclaire_search.search_request import SearchRequest, check_format, parse_search
 from eclaire_search.state import AppState
 
 READ_ONLY_TYPES = ("Group", "Location", "Organization", "SearchParameter")

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.fhir.normalise import canonical_extension_url, is_placeholder
 from ingest.fhir.reader import Resource
 from ingest.mapping.group import GROUP_SUFFIX

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.mapping.codes import MEDDRA_SYSTEM
 from ingest.sources.text import warn
 

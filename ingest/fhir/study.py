@@ -12,8 +12,8 @@ from collections.abc import Set
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
-from eclaire_search.searchparams import RESEARCH_STUDY_STATUSES
+from eclaire_core import ig_constants as ig
+from eclaire_core.resources import RESEARCH_STUDY_STATUSES
 from ingest.fhir.grouping import StudyParts, site_index
 from ingest.fhir.normalise import normalise
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import pycountry
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.sources.text import fold, split_items, warn
 
 GENDER_SYSTEM: Final = "http://hl7.org/fhir/administrative-gender"

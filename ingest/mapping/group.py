@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.mapping.codes import (
     age_bands,
     eclaire_coding,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.mapping.narrative import generated_narrative
 from ingest.sources.text import clean, warn
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.mapping.codes import eclaire_coding
 from ingest.sources.fields import StudyFields
 from ingest.sources.text import fold, warn

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.mapping.codes import (
     FRANCE_CODING,
     OBJECTIVE_SYSTEM,

@@ -11,7 +11,7 @@ from studies_fixture import Loaded
 
 from eclaire_search.app import create_app
 from eclaire_search.searchparams import SEARCH_PARAMS
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from eclaire_search.errors import FHIRError, InvalidSearch, NotAcceptable
 from eclaire_search.paging import Cursor, CursorCodec
-from eclaire_search.params import parse_search
+from eclaire_search.search_request import parse_search
 
 
 def test_empty_values_are_ignored_and_unknown_parameters_warned() -> None:

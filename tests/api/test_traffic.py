@@ -14,8 +14,8 @@ from starlette.types import Message
 from studies_fixture import Loaded
 
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
+from eclaire_core.settings import Settings
+from eclaire_core.opensearch import sync_client
 
 CONTAINS_10X100 = "&".join(
     "title:contains=" + ",".join(f"mot{p}{i:03d}" for i in range(100)) for p in range(10)
@@ -143,7 +143,7 @@ def test_within_the_budget_contains_still_works(api: TestClient) -> None:
 
 
 def index_queries(settings: Settings) -> int:
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         stats = client.indices.stats(index=settings.index_alias, metric="search")
     finally:

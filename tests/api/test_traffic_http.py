@@ -24,7 +24,7 @@ from studies_fixture import Loaded
 from eclaire_search.app import create_app
 from eclaire_search.clientaddr import Networks, budget_key, resolve_client
 from eclaire_search.limits import TokenBucket
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 
 PORT = 8082
 HOME = f"http://127.0.0.1:{PORT}"

@@ -19,10 +19,10 @@ from opensearchpy import OpenSearch
 from starlette.testclient import TestClient
 from studies_fixture import alias_settings, ctis_record, drop_alias, jarde_records
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
+from eclaire_core.settings import Settings
+from eclaire_core.opensearch import sync_client
 from ingest.pipeline import IngestResult, run_ingest
 from ingest.translation import NO_KEY
 from ingest.translation_slots import original
@@ -87,14 +87,14 @@ def make_settings(opensearch_url: str, tmp_path: Path) -> Iterator[Any]:
     yield make
     for settings in made:
         drop_alias(settings)
-        client = create_sync_client(settings)
+        client = sync_client(settings)
         client.indices.delete(index=settings.translation_memory_index, ignore_unavailable=True)
         client.close()
 
 
 @pytest.fixture
 def client(opensearch_url: str) -> Iterator[OpenSearch]:
-    client = create_sync_client(Settings(opensearch_url=opensearch_url))
+    client = sync_client(Settings(opensearch_url=opensearch_url))
     yield client
     client.close()
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from ingest_mapping_samples import ctis, dm, full, jarde
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.deadletter import DeadLetterWriter, MemoryDeadLetters, read_dead_letters
 from ingest.mapping import MappedStudy, Unpublished
-from ingest.mapping_run import RunSummary, load_exclusions, map_exports, should_validate
+from ingest.export_source import RunSummary, load_exclusions, map_exports, should_validate
 
 
 def _settings(**kw: Any) -> Settings:
@@ -153,7 +153,7 @@ def test_internal_error_costs_one_record(tmp_path: Path, monkeypatch: pytest.Mon
             raise error
         return original(*args, **kw)
 
-    monkeypatch.setattr("ingest.mapping_run.to_fhir", flaky)
+    monkeypatch.setattr("ingest.export_source.to_fhir", flaky)
     out, letters, _ = _run([_write(tmp_path / "a.json", [dm(), jarde()])])
     assert [o.id for o in out] == ["2022-A90002-34"]
     assert letters.letters[0].kind == "internal-error"

@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 REPO = Path(__file__).resolve().parents[2]
 IG_DIR = REPO / ".." / "shared" / "ig" / "ans.fhir.fr.eclaire-0.3.1"

@@ -10,7 +10,7 @@ import pytest
 from ingest_mapping_samples import ctis, dm, jarde
 from typer.testing import CliRunner
 
-from eclaire_search.settings import get_settings
+from eclaire_core.settings import get_settings
 from ingest.cli import app
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from ingest_mapping_samples import characteristics, ctis, dm, jarde, study
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 KIND = f"{ig.IG_CANONICAL}/CodeSystem/eclaire-group-characteristic-kind-code-system"
 POP = f"{ig.IG_CANONICAL}/CodeSystem/eclaire-study-population-code-system"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from ingest_mapping_samples import ctis, dm, study
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 FULL_SITE = {
     "organisme": "APHP - Hopital Fictif",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ingest_mapping_samples import ctis, dm, jarde, study
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 HL7 = "http://terminology.hl7.org/CodeSystem/research-study-phase"
 SOURCE = ig.CS_STUDY_PHASE_SOURCE

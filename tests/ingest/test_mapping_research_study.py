@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from ingest_mapping_samples import ctis, dm, ext, jarde, study
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 CS = f"{ig.IG_CANONICAL}/CodeSystem"
 

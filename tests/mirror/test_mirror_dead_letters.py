@@ -8,12 +8,12 @@ from typing import Any
 import orjson
 from mirror_samples import by_id, served, write_ndjson
 
-from eclaire_search import ig_constants as ig
-from eclaire_search.settings import Settings
+from eclaire_core import ig_constants as ig
+from eclaire_core.settings import Settings
 from ingest.deadletter import MemoryDeadLetters
 from ingest.fhir import map_fhir
 from ingest.mapping import MappedStudy, Unpublished
-from ingest.mapping_run import RunSummary
+from ingest.export_source import RunSummary
 
 Resources = list[dict[str, Any]]
 

@@ -21,7 +21,7 @@ from mirror_samples import (
     write_ndjson,
 )
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.documents import content_hash
 from ingest.mapping import ASSIGNER_ORGANIZATIONS, MappedStudy
 

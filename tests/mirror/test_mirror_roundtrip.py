@@ -17,9 +17,9 @@ from mirror_server import Served, alias_settings, drop_alias
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings, get_settings
+from eclaire_core.settings import Settings, get_settings
 from ingest.cli import app
 from ingest.deadletter import read_dead_letters
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from typer.main import get_command
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.cli import app
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from eclaire_search.settings import PROJECT_ROOT, Settings
+from eclaire_core.settings import PROJECT_ROOT, Settings
 
 CONF = PROJECT_ROOT / "deploy" / "nginx.conf"
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from node_route import choose_route, docker_answers
 
-from eclaire_search import localnode
+from devtools import localnode
 from ingest.loader import index_body
 
 

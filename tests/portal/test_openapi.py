@@ -25,7 +25,7 @@ from eclaire_search.app import create_app
 from eclaire_search.openapi import build_document
 from eclaire_search.openapi.parameters import EXAMPLES, examples_for, search_names
 from eclaire_search.openapi.vendor import check as check_vendored
-from eclaire_search.params import parse_search
+from eclaire_search.search_request import parse_search
 from eclaire_search.routes import fhir
 from eclaire_search.routes.fhir import READ_ONLY_TYPES
 from eclaire_search.searchparams import BY_NAME, RESULT_PARAMS, SEARCH_PARAMS

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import orjson
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, Unpublished, to_fhir
 from ingest.mapping.validation import validate

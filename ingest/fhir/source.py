@@ -1,6 +1,6 @@
 """Read → group → map → validate over FHIR files, with dead letters and the run summary.
 
-The FHIR counterpart of :func:`ingest.mapping_run.map_exports`: same summary, same dead-letter
+The FHIR counterpart of :func:`ingest.export_source.map_exports`: same summary, same dead-letter
 sink, same validation setting, same first-occurrence-wins rule for duplicates, so
 :func:`ingest.pipeline.run_ingest` loads a mirror exactly as it loads the source exports.
 
@@ -16,14 +16,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.deadletter import DeadLetter, DeadLetterSink
+from ingest.export_source import FileSummary, RunSummary, load_exclusions, should_validate
 from ingest.fhir.grouping import DEFAULT_WINDOW, Grouper, Stray, StudyParts
 from ingest.fhir.reader import Unparseable, read_fhir
 from ingest.fhir.study import to_mapped
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
 from ingest.mapping.validation import validate_resource
-from ingest.mapping_run import FileSummary, RunSummary, load_exclusions, should_validate
 from ingest.pipeline import OutcomeSource
 from ingest.sources import ReadError
 from ingest.sources.text import warning_kind

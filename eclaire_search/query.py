@@ -11,8 +11,16 @@ import math
 from datetime import datetime
 from typing import Any
 
+from eclaire_core.document import stored_parts
 from eclaire_search.geo import GeoNear
-from eclaire_search.params import Criterion, DateRange, Number, SearchRequest, SortKey, Token
+from eclaire_search.search_request import (
+    Criterion,
+    DateRange,
+    Number,
+    SearchRequest,
+    SortKey,
+    Token,
+)
 from eclaire_search.searchparams import ParamType
 
 Body = dict[str, Any]
@@ -21,12 +29,6 @@ TIEBREAK = SortKey("id", descending=False)
 DEFAULT_SORT = (SortKey("last_updated", descending=True),)
 NEAR_SORT = (SortKey("near", descending=False),)
 MATCH_NONE: Body = {"match_none": {}}
-# What each _include needs from the stored document, besides the ResearchStudy itself.
-INCLUDE_SOURCES = {
-    "ResearchStudy:site": "locations",
-    "ResearchStudy:enrollment": "group",
-    "ResearchStudy:sponsor": "organizations",
-}
 
 
 def iso(moment: datetime) -> str:
@@ -185,7 +187,7 @@ def near_sort(near: GeoNear, order: str) -> Body:
     }
 
 
-def query(criteria: tuple[Criterion, ...]) -> Body:
+def bool_query(criteria: tuple[Criterion, ...]) -> Body:
     if not criteria:
         return {"match_all": {}}
     occurrences: dict[str, list[Body]] = {}
@@ -232,10 +234,7 @@ def source_fields(request: SearchRequest) -> list[str]:
     fields = ["resource"]
     if request.near is not None:
         fields.append("site_geo")  # the distance of the nearest site, for each entry
-    for include in sorted(request.includes):
-        if include in INCLUDE_SOURCES:
-            fields.append(INCLUDE_SOURCES[include])
-    return fields
+    return [*fields, *stored_parts(request.includes)]
 
 
 def search_body(
@@ -249,7 +248,7 @@ def search_body(
     ``offset`` skips results (``_getpagesoffset``, within the engine's window)."""
     size = 0 if request.summary == "count" else request.count
     body: Body = {
-        "query": query(request.criteria),
+        "query": bool_query(request.criteria),
         "size": size,
         "track_total_hits": {"accurate": True, "estimate": 10_000, "none": False}[request.total],
     }

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from eclaire_search.params import parse_search
-from eclaire_search.translate import search_body
+from eclaire_search.search_request import parse_search
+from eclaire_search.query import search_body
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=PARIS)
