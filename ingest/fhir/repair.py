@@ -241,7 +241,9 @@ def hoist_contained_group(study: dict[str, Any], warnings: list[str]) -> dict[st
     group = {**groups[0], "id": f"{study['id']}{GROUP_SUFFIX}"}
     local = f"#{groups[0].get('id')}"
     kept = [e for e in study.get("enrollment") or [] if e.get("reference") != local]
-    first = next((e for e in study.get("enrollment") or [] if e.get("reference") == local), {})
+    first: dict[str, Any] = next(
+        (e for e in study.get("enrollment") or [] if e.get("reference") == local), {}
+    )
     enrollment = {**first, "reference": f"Group/{group['id']}", "type": "Group"}
     study["enrollment"] = [enrollment, *kept]
     warn(warnings, "contained-group", "contained Group made the study's enrollment Group")
