@@ -58,6 +58,12 @@ def ingest_files(
     window: int = typer.Option(
         2000, "--window", help="--fhir: studies kept waiting for their linked resources."
     ),
+    allow_shrink: bool = typer.Option(
+        False,
+        "--allow-shrink",
+        help="Load even if it empties or shrinks the service (ECLAIRE_MIN_LOAD_SHARE, "
+        "ECLAIRE_MAX_DELETE_SHARE).",
+    ),
 ) -> None:
     """Map export files and load them into OpenSearch.
 
@@ -70,13 +76,15 @@ def ingest_files(
     studies whose content changed, delete vanished and unpublished ones, in the live index.
 
     Exit status: 0 = loaded; 1 = dead-letter rate above ECLAIRE_MAX_DEAD_LETTER_RATE or bulk
-    failures (what could be loaded is loaded); 3 = the load failed and the alias was not moved.
+    failures (what could be loaded is loaded); 3 = the load failed or was refused (it would
+    have emptied or shrunk the service) and the alias was not moved.
     """
     from pathlib import Path
 
     from rich.console import Console
 
     from eclaire_search.settings import get_settings
+    from ingest.errors import LoadRefused
     from ingest.pipeline import run_ingest
 
     settings = get_settings()
@@ -89,7 +97,11 @@ def ingest_files(
 
                 source = fhir_source(settings, window)
             result = run_ingest([Path(f) for f in files], settings,
-                                "incremental" if incremental else "full", source)
+                                "incremental" if incremental else "full", source,
+                                allow_shrink=allow_shrink)
+    except LoadRefused as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=exc.exit_status) from None
     except RuntimeError as exc:
         console.print(f"[red]load failed: {exc}[/red]")
         raise typer.Exit(code=3) from None

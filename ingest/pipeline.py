@@ -16,6 +16,7 @@ import orjson
 
 from eclaire_search.settings import Settings
 from ingest.deadletter import DeadLetterSink, DeadLetterWriter
+from ingest.errors import LoadRefused
 from ingest.loader import Loader, LoadSummary, create_sync_client
 from ingest.mapping import MappedStudy, Unpublished
 from ingest.mapping_run import RunSummary, map_exports
@@ -38,7 +39,7 @@ class IngestResult:
 
     @property
     def ok(self) -> bool:
-        return self.load.failed == 0
+        return self.load.failed == 0 and not self.load.refused
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,8 +56,14 @@ def run_ingest(
     settings: Settings,
     mode: Mode = "full",
     source: OutcomeSource | None = None,
+    *,
+    allow_shrink: bool = False,
 ) -> IngestResult:
-    """Map the files and load them; every bad record ends in the run's dead letters."""
+    """Map the files and load them; every bad record ends in the run's dead letters.
+
+    Raises :class:`ingest.errors.LoadRefused` (after writing the summary and the run record)
+    when the shrink guard refused the load.
+    """
     started = datetime.now(UTC)
     stamp = started.strftime("%Y%m%dT%H%M%S")
     run_dir = settings.data_dir / "runs" / stamp
@@ -71,7 +78,7 @@ def run_ingest(
                 outcomes = map_exports(list(paths), settings, dead_letters=dead, summary=mapping)
             else:
                 outcomes = source(list(paths), dead, mapping)
-            loader = Loader(client, settings, dead)
+            loader = Loader(client, settings, dead, allow_shrink=allow_shrink)
             if mode == "full":
                 load = loader.full_load(outcomes)
             else:
@@ -91,6 +98,8 @@ def run_ingest(
         orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2)
     )
     record_run(settings, result)
+    if load.refused:
+        raise LoadRefused(f"load refused: {load.refused}")
     return result
 
 
@@ -104,5 +113,7 @@ def record_run(settings: Settings, result: IngestResult) -> None:
         "studies": result.mapping.mapped,
         "seconds": round(result.seconds, 2),
     }
+    if result.load.refused:
+        line["reason"] = result.load.refused
     with open(settings.data_dir / "runs.ndjson", "ab") as handle:
         handle.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
