@@ -14,6 +14,7 @@ from typing import Any
 
 from ingest.mapping.codes import is_repatriated, study_status
 from ingest.mapping.dates import document_date, instant
+from ingest.mapping.extras import extra_rows
 from ingest.mapping.group import GROUP_SUFFIX, build_group
 from ingest.mapping.location import build_locations
 from ingest.mapping.meddra import MeddraTable
@@ -132,7 +133,9 @@ def to_fhir(
     day, is_fallback = document_date(f, warnings)
     stamp = instant(day)
     # The narrative shows the source as received, so it is built before translation.
-    narrative = source_narrative(f, study_id, day.isoformat() if is_fallback else None)
+    narrative = source_narrative(
+        f, study_id, day.isoformat() if is_fallback else None, extra_rows(record, src)
+    )
     if src == "ctis" and not isinstance(translator, IdentityTranslator):
         f = _translate(f, translator, warnings)
     locations = build_locations(f.sites, study_id, stamp, warnings)
