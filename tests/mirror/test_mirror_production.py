@@ -9,10 +9,12 @@ API's element labels, system URLs and versions apart) must appear in what our AP
 
 from __future__ import annotations
 
+import http.server
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 import pytest
@@ -232,3 +234,65 @@ def test_reference_group_and_placeholder_site_are_served_in_the_ig_form(
     assert all("description" not in c and "exclude" in c for c in group["characteristic"])
     assert "name" not in site and site["address"]["city"] == "Lille"
     assert site["telecom"][2]["extension"][0]["valueHumanName"]["family"] == "Aumar"
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    """Serves production answers as consecutive search pages, linked by ``next``."""
+
+    pages: ClassVar[list[bytes]] = []
+
+    def do_GET(self) -> None:
+        index = int(self.path.rsplit("page", 1)[1]) if "page" in self.path else 0
+        body = self.pages[index]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/fhir+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_harvest_of_production_pages_then_load(cli_settings: Settings, tmp_path: Path) -> None:
+    """``eclaire harvest`` follows the production pages (2023 answers, today's reference)."""
+    files = [
+        "api2023/Bundle-search-status-active-2023-10-17.json",
+        "reference/BundleWithInclude.json",
+        "ig2023/Bundle-lastupdated-2023-12-04.json",
+    ]
+    pages = []
+    for i, name in enumerate(files):
+        bundle = orjson.loads((DATA / name).read_bytes())
+        links = [link for link in bundle.get("link", []) if link["relation"] != "next"]
+        if i + 1 < len(files):
+            links.append({"relation": "next", "url": f"/R4/page{i + 1}"})
+        pages.append(orjson.dumps({**bundle, "link": links}))
+    _Pages.pages = pages
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    out = tmp_path / "production.ndjson"
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/R4"
+        harvested = CliRunner().invoke(app, ["harvest", base, "--out", str(out), "--delay", "0"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert harvested.exit_code == 0, harvested.output
+    ids = {r["id"] for name in files for r in _resources(DATA / name)}
+    studies = {
+        r["id"]
+        for name in files
+        for r in _resources(DATA / name)
+        if r["resourceType"] == "ResearchStudy"
+    }
+    written = {orjson.loads(line)["id"] for line in out.read_bytes().splitlines()}
+    assert written <= ids and studies <= written
+    loaded = CliRunner().invoke(app, ["ingest", "--fhir", str(out)])
+    assert loaded.exit_code == 0, loaded.output
+    (run,) = (cli_settings.data_dir / "runs").iterdir()
+    assert read_dead_letters(run / "dead-letters.ndjson") == []
+    with TestClient(create_app(cli_settings)) as client:
+        total = client.get("/R4/ResearchStudy?_summary=count").json()["total"]
+    assert total == len(studies)
