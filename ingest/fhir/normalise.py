@@ -6,7 +6,9 @@ The index must be uniform whatever fed it, so on the way in:
   .html#ResearchStudy.descriptionSummary``, ``https://hl7.org/fhir/5.0/StructureDefinition/
   extension-ResearchStudy.…``) become the IG canonical ones (rulings R4);
 - the MedDRA system ``http://terminology.hl7.org/CodeSystem/mdr`` becomes
-  ``https://www.meddra.org`` (R14);
+  ``https://www.meddra.org`` (R14); a coding of an IG CodeSystem served with an older IG
+  version (0.1.0, 0.2.0, 0.3.0) gets the package's (R5), and strings lose the leading and
+  trailing whitespace FHIR forbids;
 - the placeholders ``INDISPONIBLE`` and ``Donnée(s) non disponible(s)`` that the production API
   carries in optional fields are dropped with a counted warning (R15), and so is whatever they
   leave empty: an element with no content, an extension with no value, a narrative with no
@@ -59,6 +61,10 @@ _QUALIFIERS: Final = frozenset({"id", "use", "type", "system", "version", "rank"
 """Keys that only qualify a value: an element left with nothing else after a drop is empty
 (a HumanName ``{"use": "official"}``, a ContactPoint without ``value``)."""
 _DROP: Final = object()
+_IG_SYSTEMS: Final = {url: cs for cs, url in ig.CODE_SYSTEMS.items()}
+"""IG CodeSystem URL → its id: a coding of a known code is versioned with the IG package."""
+_HL7_VERSIONS: Final = {"http://terminology.hl7.org/CodeSystem/research-study-phase": "1.0.0"}
+"""HL7 CodeSystems whose version the production API misstated (4.0.1 is FHIR's, not theirs)."""
 
 
 def canonical_extension_url(url: str) -> str:
@@ -75,6 +81,18 @@ def is_placeholder(value: Any) -> bool:
 
 def _has_value(extension: dict[str, Any]) -> bool:
     return "extension" in extension or any(k.startswith("value") for k in extension)
+
+
+def _ig_version(coding: dict[str, Any], path: str, warnings: list[str]) -> None:
+    system, version = str(coding.get("system")), coding.get("version")
+    cs = _IG_SYSTEMS.get(system)
+    if cs and coding.get("code") in ig.CONCEPTS[cs]:
+        wanted = ig.IG_VERSION
+    elif (wanted := _HL7_VERSIONS.get(system, "")) == "":
+        return
+    if version not in (None, wanted):
+        warn(warnings, "coding-version", f"{path}: {system} version {version!r}")
+        coding["version"] = wanted
 
 
 def _map(node: dict[str, Any], path: str, warnings: list[str], name: str, owner: str | None) -> Any:
@@ -95,6 +113,7 @@ def _map(node: dict[str, Any], path: str, warnings: list[str], name: str, owner:
         out["url"] = canonical_extension_url(out["url"])
     if out.get("system") in MEDDRA_ALIASES:
         out["system"] = MEDDRA_SYSTEM
+    _ig_version(out, path, warnings)
     if "div" in node and "div" not in out:  # a narrative without its XHTML is not one
         return _DROP
     return out if set(out) - {"id"} else _DROP
@@ -109,6 +128,9 @@ def _clean(node: Any, path: str, warnings: list[str], name: str, owner: str | No
         if not node.strip():
             warn(warnings, "empty-string", f"{path}: empty string dropped")
             return _DROP
+        if node != node.strip() and name != "div":
+            warn(warnings, "whitespace", f"{path}: leading or trailing whitespace trimmed")
+            return node.strip()
         return node
     if isinstance(node, list):
         items = (_clean(item, f"{path}[{i}]", warnings, name, owner) for i, item in enumerate(node))

@@ -17,6 +17,7 @@ of its own kind, so a run summary tells how much of a mirror was out of shape:
   never served) is dropped; ``label-form``: the pre-0.3 ``eclaire-label`` becomes the R5 label;
 - ``empty-telecom`` / ``empty-contact``: a ContactPoint without value or extension, a contact
   with nothing but its type, are dropped;
+- ``narrative-added``: a study served without narrative gets a short generated one (dom-6);
 - Group: ``group-description`` (``characteristic.description``, R6 only) becomes the R6
   criterion form, ``group-exclude`` (missing ``exclude``) becomes false, ``group-empty-code``
   drops a characteristic left without code; ``contained-group``: a contained Group (IG 0.1.0)
@@ -30,6 +31,7 @@ from typing import Any, Final
 from eclaire_search import ig_constants as ig
 from ingest.mapping.codes import MEDDRA_SYSTEM, eclaire_coding
 from ingest.mapping.group import GROUP_SUFFIX
+from ingest.mapping.narrative import generated_narrative
 from ingest.mapping.organization import ORGANIZATION_PROFILE
 from ingest.sources.text import fold, warn
 
@@ -259,6 +261,10 @@ def repair_study(study: dict[str, Any], sponsor_name: str | None, warnings: list
     _parties(study, sponsor_name, warnings)
     _old_extensions(study, warnings)
     _contacts(study, warnings)
+    if "text" not in study:  # dom-6: the 2023 answers carried no narrative
+        title = study.get("title")
+        study["text"] = generated_narrative(f"Étude {study.get('id')}", [title] if title else [])
+        warn(warnings, "narrative-added", "ResearchStudy without narrative")
 
 
 def repair_group(group: dict[str, Any], warnings: list[str]) -> None:

@@ -106,7 +106,7 @@ def _wanted(node: Any, own_id: str) -> Iterator[str]:
     """The real strings of a source resource (narratives apart), emptied elements left out."""
     if isinstance(node, str):
         if _real(node, own_id):
-            yield node
+            yield node.strip()  # FHIR forbids leading and trailing whitespace: trimmed
     elif isinstance(node, list):
         for item in node:
             yield from _wanted(item, own_id)
