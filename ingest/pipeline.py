@@ -61,8 +61,8 @@ def run_ingest(
 ) -> IngestResult:
     """Map the files and load them; every bad record ends in the run's dead letters.
 
-    Raises :class:`ingest.errors.LoadRefused` (after writing the summary and the run record)
-    when the shrink guard refused the load.
+    Raises :class:`ingest.errors.LoadRefused` (after writing the run's summary.json) when the
+    shrink guard refused the load; the CLI and the scheduler record it in runs.ndjson.
     """
     started = datetime.now(UTC)
     stamp = started.strftime("%Y%m%dT%H%M%S")
@@ -97,9 +97,9 @@ def run_ingest(
     (run_dir / "summary.json").write_bytes(
         orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2)
     )
-    record_run(settings, result)
-    if load.refused:
+    if load.refused:  # the caller records it as a failure (ingest.runlog), exit 3
         raise LoadRefused(f"load refused: {load.refused}")
+    record_run(settings, result)
     return result
 
 
@@ -113,7 +113,5 @@ def record_run(settings: Settings, result: IngestResult) -> None:
         "studies": result.mapping.mapped,
         "seconds": round(result.seconds, 2),
     }
-    if result.load.refused:
-        line["reason"] = result.load.refused
     with open(settings.data_dir / "runs.ndjson", "ab") as handle:
         handle.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))

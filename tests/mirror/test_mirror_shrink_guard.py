@@ -82,8 +82,8 @@ def test_a_load_of_only_bad_records_leaves_the_alias_and_live_index(
     assert "load refused: the new index holds no study (the live one holds 20)" in said(result)
     assert state(live) == before  # same index behind the alias, the refused one deleted
     record = last_run(live)
-    assert record["ok"] is False and record["studies"] == 0
-    assert record["reason"].startswith("the new index holds no study")
+    assert record["ok"] is False and record["exit_status"] == 3
+    assert record["error"].startswith("load refused: the new index holds no study")
     with TestClient(create_app(live)) as client:
         assert client.get("/R4/ResearchStudy?_summary=count").json()["total"] == 20
         assert client.get("/api/version").json()["studies"] == 20
@@ -101,7 +101,7 @@ def test_a_shrinking_full_load_is_refused_unless_allowed(live: Settings) -> None
     assert allowed.exit_code == 0, allowed.output
     behind, _, count = state(live)
     assert count == 1 and behind != before[0]
-    assert last_run(live)["ok"] is True and "reason" not in last_run(live)
+    assert last_run(live)["ok"] is True and last_run(live)["studies"] == 1
 
 
 def test_incremental_deletions_above_the_share_are_refused(live: Settings) -> None:
