@@ -162,7 +162,8 @@ def _party_roles(extensions: list[dict[str, Any]]) -> set[str]:
         if ext.get("url") == ig.EXT_ASSOCIATED_PARTY_R5:
             for part in ext.get("extension") or []:
                 if part.get("url") == "role":
-                    roles |= {c.get("code") for c in part["valueCodeableConcept"].get("coding", [])}
+                    concept = part.get("valueCodeableConcept") or {}
+                    roles |= {c.get("code") for c in concept.get("coding") or []}
     return roles
 
 
