@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from eclaire_search import ig_constants as ig
 from ingest.fhir.normalise import normalise
 from ingest.fhir.repair import repair_group, repair_study
@@ -34,7 +36,7 @@ def test_urlless_extensions_are_placed_once_or_dropped() -> None:
 
 def test_sponsor_and_investigator_become_associated_parties() -> None:
     warnings: list[str] = []
-    study = {
+    study: dict[str, Any] = {
         "resourceType": "ResearchStudy",
         "id": "x",
         "sponsor": {"reference": "Organization/x-primary-sponsor", "display": "Reference to"},
@@ -55,7 +57,7 @@ def test_sponsor_and_investigator_become_associated_parties() -> None:
 
 def test_group_description_becomes_the_r6_criterion_form() -> None:
     warnings: list[str] = []
-    group = {
+    group: dict[str, Any] = {
         "characteristic": [
             {
                 "code": {"coding": [{"code": "grp-other"}]},
