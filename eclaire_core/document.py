@@ -1,7 +1,7 @@
 """The study document's stored parts, and the ``_include`` rules that read them.
 
 One OpenSearch document per study. Besides its flat search fields (declared in
-``index_templates/studies.json``), it stores the resources as served, not indexed: the
+``eclaire_core/index_templates/studies.json``), it stores the resources as served, not indexed: the
 ResearchStudy under ``resource``, its Group, Locations and sponsor Organization beside it. The
 ingest writes these parts; the API's searchsets, exports and reads take them back out, all by
 the rules below.

@@ -130,13 +130,13 @@ def test_source_comes_from_the_record_not_the_file_name(tmp_path: Path) -> None:
 def test_validation_failure_is_a_dead_letter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ingest import mapping_run
+    from ingest import export_source
     from ingest.mapping import RecordRejected
 
     def failing(mapped: MappedStudy) -> None:
         raise RecordRejected("validation failed: Group/x: boom", "invalid")
 
-    monkeypatch.setattr(mapping_run, "validate", failing)
+    monkeypatch.setattr(export_source, "validate", failing)
     out, letters, _ = _run([_write(tmp_path / "a.json", [dm()])])
     assert out == []
     assert [(d.kind, d.id) for d in letters.letters] == [("invalid", "2023-A90001-12")]
