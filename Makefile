@@ -60,7 +60,8 @@ test: install chromium node-tools
 	$(BIN)/pytest; status=$$?; if [ $$status -eq 5 ]; then echo "no tests ran"; exit 1; fi; exit $$status
 
 lint: install
-	$(BIN)/ruff check eclaire_search ingest tests bench
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 # Benchmark and reliability harnesses (bench/): figures in bench/results/, never part of `make test`.

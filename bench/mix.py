@@ -210,6 +210,6 @@ def build(url: str, alias: str, seed: int = 7) -> dict[str, Any]:
             ],
         }
     )
-    for query in queries:
-        query["weight"] = WEIGHTS[query["name"]]
+    for item in queries:
+        item["weight"] = WEIGHTS[item["name"]]
     return {"alias": alias, "queries": queries, "weights": WEIGHTS}

@@ -35,6 +35,8 @@ INCLUDES: Final = (
     Include("ResearchStudy:sponsor", ORGANIZATIONS, "Organization"),
 )
 INCLUDE_BY_NAME: Final = {include.name: include for include in INCLUDES}
+PART_OF_TYPE: Final = {include.target: include.part for include in INCLUDES}
+"""Where a study keeps its Group, Locations and sponsor Organization."""
 
 
 def stored_parts(includes: Collection[str]) -> list[str]:

@@ -13,8 +13,6 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ECLAIRE_", frozen=True, extra="ignore")
@@ -137,7 +135,8 @@ class Settings(BaseSettings):
 
     # --- Ingest ------------------------------------------------------------------------------
     data_dir: Path = Field(
-        PROJECT_ROOT / "var", description="Where runs, dead letters and locks go."
+        Path("var"),
+        description="Where runs, dead letters and locks go (relative to the working directory).",
     )
     validation: Literal["all", "sample", "none"] = Field(
         "all", description="fhir.resources validation of mapped resources during ingest."

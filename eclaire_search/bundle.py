@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from eclaire_core.document import linked_resources
 from eclaire_search.errors import operation_outcome
 from eclaire_search.geo import distance_extension
 from eclaire_search.search_request import SearchRequest
@@ -71,25 +72,6 @@ def subset(resource: dict[str, Any], request: SearchRequest) -> dict[str, Any]:
     return resource
 
 
-def included_resources(
-    source: dict[str, Any], request: SearchRequest, assigners: dict[str, dict[str, Any]]
-) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if "ResearchStudy:site" in request.includes:
-        found.extend(source.get("locations") or [])
-    if "ResearchStudy:enrollment" in request.includes and source.get("group"):
-        found.append(source["group"])
-    if "ResearchStudy:sponsor" in request.includes:
-        found.extend(source.get("organizations") or [])
-    if "*" in request.includes:  # every reference, so also the identifier assigners
-        for identifier in source["resource"].get("identifier", []):
-            ref = (identifier.get("assigner") or {}).get("reference", "")
-            key = ref.removeprefix("Organization/")
-            if key in assigners:
-                found.append(assigners[key])
-    return found
-
-
 def searchset(
     *,
     base_url: str,
@@ -119,7 +101,7 @@ def searchset(
                 entry["search"]["extension"] = [distance_extension(nearest)]
         entries.append(entry)
         if request.includes:
-            included.extend(included_resources(source, request, assigners))
+            included.extend(linked_resources(source, request.includes, assigners))
     for resource in included:
         key = (resource["resourceType"], resource["id"])
         if key in seen:

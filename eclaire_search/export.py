@@ -58,11 +58,7 @@ SOURCE_FIELDS = [
 
 
 def export_body(request: SearchRequest, *, csv_rows: bool) -> dict[str, Any]:
-    source = (
-        SOURCE_FIELDS
-        if csv_rows
-        else [RESOURCE, *stored_parts(request.includes)]
-    )
+    source = SOURCE_FIELDS if csv_rows else [RESOURCE, *stored_parts(request.includes)]
     return {"query": bool_query(request.criteria), "_source": source, "sort": [{"id": "asc"}]}
 
 
@@ -106,17 +102,23 @@ async def csv_stream(hits: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes
 
 
 async def ndjson_stream(
-    hits: AsyncIterator[dict[str, Any]], request: SearchRequest
+    hits: AsyncIterator[dict[str, Any]],
+    request: SearchRequest,
+    assigners: dict[str, dict[str, Any]],
 ) -> AsyncIterator[bytes]:
-    """One ResearchStudy per line, each followed by its linked resources when asked."""
+    """One ResearchStudy per line, each followed by its linked resources when asked (the
+    ``_include`` rules of a searchset; an assigner Organization is written once per export)."""
     newline = orjson.OPT_APPEND_NEWLINE
+    written: set[str] = set()
     async for hit in hits:
         source = hit["_source"]
-        lines = [orjson.dumps(source["resource"], option=newline)]
-        if "ResearchStudy:enrollment" in request.includes and source.get("group"):
-            lines.append(orjson.dumps(source["group"], option=newline))
-        for key in ("locations", "organizations"):
-            lines += [orjson.dumps(r, option=newline) for r in source.get(key) or []]
+        lines = [orjson.dumps(source[RESOURCE], option=newline)]
+        for linked in linked_resources(source, request.includes, assigners):
+            if linked["id"] in assigners:
+                if linked["id"] in written:
+                    continue
+                written.add(linked["id"])
+            lines.append(orjson.dumps(linked, option=newline))
         yield b"".join(lines)
 
 

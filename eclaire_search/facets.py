@@ -49,7 +49,12 @@ def facets_body(request: SearchRequest, names: list[str], size: int) -> dict[str
         if param.type is ParamType.TOKEN and not param.systems:
             terms["include"] = "[^|]+"  # count bare codes, not their system|code twins
         aggs[name] = {"terms": terms}
-    return {"query": bool_query(request.criteria), "size": 0, "track_total_hits": True, "aggs": aggs}
+    return {
+        "query": bool_query(request.criteria),
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": aggs,
+    }
 
 
 def facets_from(response: dict[str, Any], names: list[str]) -> dict[str, Any]:

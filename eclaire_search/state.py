@@ -9,17 +9,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from eclaire_core.opensearch import async_client
+from eclaire_core.resources import ASSIGNER_ORGANIZATIONS
 from eclaire_core.settings import Settings
 from eclaire_search import metrics
 from eclaire_search.backend import Backend
 from eclaire_search.heavy import HeavyWork
 from eclaire_search.paging import CursorCodec
-
-
-def assigner_organizations() -> dict[str, dict[str, Any]]:
-    from ingest.mapping import ASSIGNER_ORGANIZATIONS  # fixed resources shared with ingest
-
-    return dict(ASSIGNER_ORGANIZATIONS)
 
 
 @dataclass
@@ -29,7 +24,9 @@ class AppState:
     cursors: CursorCodec
     tz: ZoneInfo
     heavy: HeavyWork
-    assigners: dict[str, dict[str, Any]] = field(default_factory=assigner_organizations)
+    assigners: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: dict(ASSIGNER_ORGANIZATIONS)
+    )
     cache: dict[str, Any] = field(default_factory=dict)
 
     async def data_timestamp(self, max_age: float = 5.0) -> str | None:

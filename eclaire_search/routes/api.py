@@ -73,7 +73,7 @@ async def export(request: Request) -> Response:
         release()
         raise
     hits = hits_of(first, pages)
-    stream = csv_stream(hits) if as_csv else ndjson_stream(hits, search)
+    stream = csv_stream(hits) if as_csv else ndjson_stream(hits, search, app.assigners)
     return ExportResponse(
         stream,
         release=release,

@@ -11,6 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from eclaire_core.document import PART_OF_TYPE, RESOURCE
+from eclaire_core.resources import owner
 from eclaire_search.budget import check_budget
 from eclaire_search.capability import capability_statement, custom_search_parameter
 from eclaire_search.clientaddr import client_address
@@ -22,7 +24,6 @@ from eclaire_search.search_request import SearchRequest, check_format, parse_sea
 from eclaire_search.state import AppState
 
 READ_ONLY_TYPES = ("Group", "Location", "Organization", "SearchParameter")
-SITE_ID = re.compile(r"^(?P<study>.+)-(?P<index>\d+)-site$")
 FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 STARTED = datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -84,30 +85,22 @@ async def search(request: Request) -> Response:
 
 
 async def locate(app: AppState, kind: str, resource_id: str, base: str) -> dict[str, Any] | None:
-    """Find one resource: every one of them lives inside its study's document."""
-    if kind == "ResearchStudy":
-        source = await app.backend.get_source(resource_id, ["resource"])
-        return source["resource"] if source else None
+    """Find one resource: every one of them lives inside its study's document, which its id
+    names (``eclaire_core.resources.owner``); the assigners and SearchParameters are fixed."""
     if kind == "SearchParameter":
         return custom_search_parameter(resource_id, base)
     if kind == "Organization" and resource_id in app.assigners:
         return app.assigners[resource_id]
-    if kind == "Group" and resource_id.endswith("-enrollment-group"):
-        source = await app.backend.get_source(
-            resource_id.removesuffix("-enrollment-group"), ["group"]
-        )
-        return (source.get("group") or None) if source else None  # an empty Group is never served
-    if kind == "Organization" and resource_id.endswith("-primary-sponsor"):
-        study_id = resource_id.removesuffix("-primary-sponsor")
-        source = await app.backend.get_source(study_id, ["organizations"])
-        found = [o for o in (source or {}).get("organizations") or [] if o["id"] == resource_id]
+    study_id = owner(kind, resource_id)
+    part = RESOURCE if kind == "ResearchStudy" else PART_OF_TYPE.get(kind)
+    if study_id is None or part is None:
+        return None
+    source = await app.backend.get_source(study_id, [part])
+    stored = (source or {}).get(part)
+    if isinstance(stored, list):
+        found = [r for r in stored if r.get("id") == resource_id]
         return found[0] if found else None
-    match = SITE_ID.match(resource_id)
-    if kind == "Location" and match:
-        source = await app.backend.get_source(match["study"], ["locations"])
-        found = [loc for loc in (source or {}).get("locations") or [] if loc["id"] == resource_id]
-        return found[0] if found else None
-    return None
+    return stored or None  # an empty Group is never served
 
 
 def not_modified(request: Request, etag: str | None, last_modified: datetime | None) -> bool:

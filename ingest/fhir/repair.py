@@ -29,10 +29,9 @@ from __future__ import annotations
 from typing import Any, Final
 
 from eclaire_core import ig_constants as ig
+from eclaire_core.resources import ORGANIZATION_PROFILE, group_id
 from ingest.mapping.codes import MEDDRA_SYSTEM, eclaire_coding
-from ingest.mapping.group import GROUP_SUFFIX
 from ingest.mapping.narrative import generated_narrative
-from ingest.mapping.organization import ORGANIZATION_PROFILE
 from ingest.sources.text import fold, warn
 
 LABELS: Final = frozenset(
@@ -241,7 +240,7 @@ def hoist_contained_group(study: dict[str, Any], warnings: list[str]) -> dict[st
     groups = [r for r in contained if r.get("resourceType") == "Group"]
     if not groups:
         return None
-    group = {**groups[0], "id": f"{study['id']}{GROUP_SUFFIX}"}
+    group = {**groups[0], "id": group_id(study["id"])}
     local = f"#{groups[0].get('id')}"
     kept = [e for e in study.get("enrollment") or [] if e.get("reference") != local]
     first: dict[str, Any] = next(

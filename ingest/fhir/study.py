@@ -13,12 +13,11 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from eclaire_core import ig_constants as ig
-from eclaire_core.resources import RESEARCH_STUDY_STATUSES
-from ingest.fhir.grouping import StudyParts, site_index
+from eclaire_core.resources import RESEARCH_STUDY_STATUSES, site_index, sponsor_id
+from ingest.fhir.grouping import StudyParts
 from ingest.fhir.normalise import normalise
 from ingest.fhir.repair import hoist_contained_group, repair_linked, repair_study
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
-from ingest.mapping.organization import SPONSOR_SUFFIX
 from ingest.sources.records import SOURCE_BY_REGULATION
 from ingest.sources.text import warn
 
@@ -111,7 +110,7 @@ def to_mapped(parts: StudyParts, excluded: Set[str] = frozenset()) -> MappedStud
         repair_linked(resource, warnings)
     study = normalise(parts.study.value, warnings)
     _check_status(study, had_status="status" in parts.study.value)
-    sponsor = linked.get(("Organization", f"{parts.study_id}{SPONSOR_SUFFIX}"), {})
+    sponsor = linked.get(("Organization", sponsor_id(parts.study_id)), {})
     repair_study(study, sponsor.get("name"), warnings)
     if (contained := hoist_contained_group(study, warnings)) is not None:
         repair_linked(contained, warnings)

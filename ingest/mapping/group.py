@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from eclaire_core import ig_constants as ig
+from eclaire_core.resources import group_id
 from ingest.mapping.codes import (
     age_bands,
     eclaire_coding,
@@ -22,7 +23,6 @@ from ingest.mapping.narrative import generated_narrative
 from ingest.sources.fields import StudyFields
 from ingest.sources.text import clean, fold, warn
 
-GROUP_SUFFIX: Final = "-enrollment-group"
 _CS_KIND: Final = "eclaire-group-characteristic-kind-code-system"
 _UCUM: Final = "http://unitsofmeasure.org"
 _MAX_UNSIGNED_INT: Final = 2**31 - 1
@@ -39,10 +39,6 @@ _CRITERIA_LABEL: Final = {
     ("judgement-criteria", False): "Critère de jugement principal",
     ("judgement-criteria", True): "Critère de jugement secondaire",
 }
-
-
-def group_id(study_id: str) -> str:
-    return f"{study_id}{GROUP_SUFFIX}"
 
 
 def _kind(code: str, text: str | None = None) -> dict[str, Any]:

@@ -12,17 +12,12 @@ not require it; issue 13), with a ``site-no-name`` warning. Null address parts a
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 from eclaire_core import ig_constants as ig
+from eclaire_core.resources import location_id
 from ingest.mapping.narrative import generated_narrative
 from ingest.sources.text import clean, decode_entities, is_sentinel, warn
-
-SITE_SUFFIX: Final = "-site"
-
-
-def location_id(study_id: str, index: int) -> str:
-    return f"{study_id}-{index}{SITE_SUFFIX}"
 
 
 def _contact_name(site: dict[str, Any]) -> dict[str, Any] | None:

@@ -11,10 +11,11 @@ import re
 from collections.abc import Mapping, Set
 from typing import Any
 
+from eclaire_core.resources import MAX_STUDY_ID
 from ingest.mapping.codes import is_repatriated, study_status
 from ingest.mapping.dates import document_date, instant
 from ingest.mapping.extras import extra_rows
-from ingest.mapping.group import GROUP_SUFFIX, build_group
+from ingest.mapping.group import build_group
 from ingest.mapping.location import build_locations
 from ingest.mapping.meddra import MeddraTable
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
@@ -28,7 +29,6 @@ from ingest.sources.records import ID_FIELD, SOURCE_BY_REGULATION, Source, regul
 from ingest.sources.text import clean, warn
 
 _FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
-_MAX_ID = 64 - len(GROUP_SUFFIX)  # every derived id must stay a valid FHIR id
 _EXPECTED_ID = {
     "ctis": re.compile(r"\d{4}-5\d{5}-\d{2}-\d{2}"),
     "dm": re.compile(r"\d{4}-A\d{5}-\d{2}"),
@@ -53,7 +53,7 @@ def _source(record: Mapping[str, Any], source: str) -> Source:
 def _study_id(f: StudyFields, warnings: list[str]) -> str:
     if f.id is None:
         raise RecordRejected(f"no primary number ({ID_FIELD[f.source]} missing or empty)", "no-id")
-    if not _FHIR_ID.fullmatch(f.id) or len(f.id) > _MAX_ID:
+    if not _FHIR_ID.fullmatch(f.id) or len(f.id) > MAX_STUDY_ID:
         raise RecordRejected(f"primary number {f.id[:80]!r} is not a usable FHIR id", "bad-id")
     if not _EXPECTED_ID[f.source].fullmatch(f.id):
         warn(warnings, "id-format", f"unexpected {ID_FIELD[f.source]} format {f.id!r}")

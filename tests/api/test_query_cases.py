@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from eclaire_search.search_request import parse_search
 from eclaire_search.query import search_body
+from eclaire_search.search_request import parse_search
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=PARIS)
@@ -20,7 +20,8 @@ def body(query: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 def only_clause(query: list[tuple[str, str]]) -> dict[str, Any]:
-    return body(query)["query"]
+    clause: dict[str, Any] = body(query)["query"]
+    return clause
 
 
 @pytest.mark.parametrize(

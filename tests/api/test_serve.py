@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 from studies_fixture import Loaded
 
-from eclaire_search.serving import MISSING_SECRET_STATUS, uvicorn_options
 from eclaire_core.settings import Settings
+from eclaire_search.serving import MISSING_SECRET_STATUS, uvicorn_options
 
 ECLAIRE = str(Path(sys.executable).with_name("eclaire"))
 START_WAIT = 120.0  # seconds; a busy 2-core machine can be slow to import and spawn
@@ -192,8 +192,8 @@ def test_uvicorn_options_follow_the_settings() -> None:
 
 
 def test_concurrency_cap_answers_an_operation_outcome(loaded: Loaded, tmp_path: Path) -> None:
-    limits = {"ECLAIRE_LIMIT_CONCURRENCY": "3", "ECLAIRE_HEADER_TIMEOUT": "60"}
-    with serving(loaded, tmp_path / "serve.log", **limits) as (base, _):
+    limits: dict[str, str] = {"ECLAIRE_LIMIT_CONCURRENCY": "3", "ECLAIRE_HEADER_TIMEOUT": "60"}
+    with serving(loaded, tmp_path / "serve.log", 1, **limits) as (base, _):
         host, port = base.removeprefix("http://").split(":")
         idle = [socket.create_connection((host, int(port)), timeout=30) for _ in range(3)]
         try:

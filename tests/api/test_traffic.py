@@ -13,9 +13,9 @@ from starlette.testclient import TestClient
 from starlette.types import Message
 from studies_fixture import Loaded
 
-from eclaire_search.app import create_app
-from eclaire_core.settings import Settings
 from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
+from eclaire_search.app import create_app
 
 CONTAINS_10X100 = "&".join(
     "title:contains=" + ",".join(f"mot{p}{i:03d}" for i in range(100)) for p in range(10)

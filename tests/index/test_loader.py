@@ -15,10 +15,10 @@ from opensearchpy import OpenSearch
 from starlette.testclient import TestClient
 from studies_fixture import alias_settings, drop_alias, jarde_records
 
-from eclaire_search.app import create_app
-from eclaire_core.settings import Settings
-from ingest.loader import alias_indices
 from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
+from eclaire_search.app import create_app
+from ingest.loader import alias_indices
 from ingest.lock import LockHeld, lease
 from ingest.pipeline import run_ingest
 

@@ -13,9 +13,9 @@ import pytest
 from starlette.testclient import TestClient
 from studies_fixture import alias_settings, drop_alias, jarde_records
 
-from eclaire_search.app import create_app
-from eclaire_core.settings import Settings
 from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
+from eclaire_search.app import create_app
 from ingest.pipeline import run_ingest
 
 

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from studies_fixture import alias_settings, drop_alias, jarde_records
 
-from eclaire_core.settings import Settings
 from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
 from ingest.lock import lease
 from ingest.scheduler import JOB_LOCK, build_scheduler, nightly
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from studies_fixture import alias_settings, drop_alias, jarde_records
 
-from eclaire_search.gazetteer import gazetteer
-from eclaire_core.settings import Settings
 from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
+from eclaire_search.gazetteer import gazetteer
 from ingest.pipeline import run_ingest
 
 NOWHERE = {

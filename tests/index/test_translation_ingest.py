@@ -20,9 +20,9 @@ from starlette.testclient import TestClient
 from studies_fixture import alias_settings, ctis_record, drop_alias, jarde_records
 
 from eclaire_core import ig_constants as ig
-from eclaire_search.app import create_app
-from eclaire_core.settings import Settings
 from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
+from eclaire_search.app import create_app
 from ingest.pipeline import IngestResult, run_ingest
 from ingest.translation import NO_KEY
 from ingest.translation_slots import original
@@ -80,7 +80,7 @@ def make_settings(opensearch_url: str, tmp_path: Path) -> Iterator[Any]:
             "translation_memory_index": f"test-tm-{uuid.uuid4().hex[:8]}",
             **overrides,
         }
-        settings = alias_settings(opensearch_url, "tr", tmp_path / "var", **values)
+        settings: Settings = alias_settings(opensearch_url, "tr", tmp_path / "var", **values)
         made.append(settings)
         return settings
 
@@ -175,7 +175,7 @@ def test_ctis_texts_are_served_in_french_and_paid_for_once(
     # A second run on unchanged data: everything from memory, nothing sent, nothing changed.
     for mode in ("incremental", "full"):
         server.reset_counters()
-        again = run_ingest(exports, settings, mode)  # type: ignore[arg-type]
+        again = run_ingest(exports, settings, mode)
         assert_complete(again)
         assert (server.counters.requests, server.counters.characters_received) == (0, 0)
         a = again.translation

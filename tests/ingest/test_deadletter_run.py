@@ -12,8 +12,8 @@ from ingest_mapping_samples import ctis, dm, full, jarde
 
 from eclaire_core.settings import Settings
 from ingest.deadletter import DeadLetterWriter, MemoryDeadLetters, read_dead_letters
-from ingest.mapping import MappedStudy, Unpublished
 from ingest.export_source import RunSummary, load_exclusions, map_exports, should_validate
+from ingest.mapping import MappedStudy, Unpublished
 
 
 def _settings(**kw: Any) -> Settings:

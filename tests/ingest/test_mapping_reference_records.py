@@ -12,8 +12,8 @@ from pathlib import Path
 
 from eclaire_core.settings import Settings
 from ingest.deadletter import MemoryDeadLetters
-from ingest.mapping import MappedStudy
 from ingest.export_source import RunSummary, map_exports
+from ingest.mapping import MappedStudy
 
 RECORDS = Path(__file__).parents[1] / "data" / "production" / "reference" / "source-records"
 

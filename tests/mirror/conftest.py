@@ -11,8 +11,8 @@ from studies_fixture import Expected, write_exports
 
 from eclaire_core.settings import Settings
 from ingest.deadletter import MemoryDeadLetters
-from ingest.mapping import MappedStudy
 from ingest.export_source import map_exports
+from ingest.mapping import MappedStudy
 from ingest.pipeline import run_ingest
 
 

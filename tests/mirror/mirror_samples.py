@@ -17,9 +17,9 @@ import orjson
 from eclaire_core.settings import Settings
 from ingest.deadletter import MemoryDeadLetters
 from ingest.documents import to_document
+from ingest.export_source import RunSummary
 from ingest.fhir import map_fhir
 from ingest.mapping import ASSIGNER_ORGANIZATIONS, MappedStudy, Unpublished
-from ingest.export_source import RunSummary
 
 Resource = dict[str, Any]
 

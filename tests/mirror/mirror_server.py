@@ -12,9 +12,9 @@ from pathlib import Path
 import uvicorn
 from studies_fixture import Expected
 
-from eclaire_search.app import create_app
-from eclaire_core.settings import Settings
 from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
+from eclaire_search.app import create_app
 
 
 class LiveServer:

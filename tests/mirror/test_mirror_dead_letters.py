@@ -11,9 +11,9 @@ from mirror_samples import by_id, served, write_ndjson
 from eclaire_core import ig_constants as ig
 from eclaire_core.settings import Settings
 from ingest.deadletter import MemoryDeadLetters
+from ingest.export_source import RunSummary
 from ingest.fhir import map_fhir
 from ingest.mapping import MappedStudy, Unpublished
-from ingest.export_source import RunSummary
 
 Resources = list[dict[str, Any]]
 

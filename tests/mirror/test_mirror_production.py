@@ -22,8 +22,8 @@ from mirror_server import alias_settings, drop_alias
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from eclaire_search.app import create_app
 from eclaire_core.settings import Settings, get_settings
+from eclaire_search.app import create_app
 from ingest.cli import app
 from ingest.deadletter import read_dead_letters
 from ingest.fhir.normalise import is_placeholder

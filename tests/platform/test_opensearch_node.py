@@ -16,7 +16,7 @@ import pytest
 from node_route import choose_route, docker_answers
 
 from devtools import localnode
-from ingest.loader import index_body
+from eclaire_core.templates import index_body
 
 
 def test_route_choice() -> None:
