@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from eclaire_core.meddra import MeddraTable
 from eclaire_core.resources import GROUP_SUFFIX, SITE_ID
 from eclaire_search.gazetteer import Place, distance_km, gazetteer
 from eclaire_search.geo import DISTANCE_EXTENSION
@@ -24,7 +25,6 @@ from eclaire_search.pages.form import (
     SearchForm,
 )
 from eclaire_search.pages.study import Summary, address_lines, summary_of
-from ingest.mapping import MeddraTable
 
 PAGES_AROUND = 2  # page numbers shown either side of the current one
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from eclaire_core.meddra import MeddraTable
 from eclaire_core.resources import ASSIGNER_ORGANIZATIONS
-from ingest.mapping.meddra import MeddraTable
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
 from ingest.mapping.study import to_fhir
 

@@ -10,6 +10,7 @@ import re
 from typing import Any, Final
 
 from eclaire_core import ig_constants as ig
+from eclaire_core.meddra import MeddraTable
 from eclaire_core.resources import group_id, sponsor_id
 from ingest.mapping.codes import (
     FRANCE_CODING,
@@ -22,7 +23,7 @@ from ingest.mapping.codes import (
     regulation_coding,
 )
 from ingest.mapping.dates import parse_date
-from ingest.mapping.meddra import MeddraTable, meddra_conditions
+from ingest.mapping.meddra import meddra_conditions
 from ingest.mapping.organization import party_address
 from ingest.sources.fields import Party, StudyFields
 from ingest.sources.text import clean, warn

@@ -11,13 +11,13 @@ import re
 from collections.abc import Mapping, Set
 from typing import Any
 
+from eclaire_core.meddra import MeddraTable
 from eclaire_core.resources import MAX_STUDY_ID
 from ingest.mapping.codes import is_repatriated, study_status
 from ingest.mapping.dates import document_date, instant
 from ingest.mapping.extras import extra_rows
 from ingest.mapping.group import build_group
 from ingest.mapping.location import build_locations
-from ingest.mapping.meddra import MeddraTable
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
 from ingest.mapping.narrative import source_narrative
 from ingest.mapping.organization import build_sponsor

@@ -13,11 +13,11 @@ from starlette.testclient import TestClient
 from studies_fixture import alias_settings, drop_alias, jarde_records
 from typer.testing import CliRunner, Result
 
+from eclaire_cli.main import app
 from eclaire_core.opensearch import sync_client
 from eclaire_core.settings import Settings, get_settings
 from eclaire_search.app import create_app
 from ingest.backup import versioned_indices
-from ingest.cli import app
 from ingest.loader import alias_indices
 from ingest.pipeline import run_ingest
 

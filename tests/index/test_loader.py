@@ -170,7 +170,7 @@ def test_reindex_rebuilds_from_stored_documents(
 ) -> None:
     from typer.testing import CliRunner
 
-    from ingest.cli import app
+    from eclaire_cli.main import app
 
     first = run_ingest(write(tmp_path / "in", jarde_records(range(12))), settings, "full")
     before = all_documents(client, settings.index_alias)

@@ -12,9 +12,9 @@ import pytest
 from studies_fixture import alias_settings, drop_alias, jarde_records
 from typer.testing import CliRunner, Result
 
+from eclaire_cli.main import app
 from eclaire_core.opensearch import sync_client
 from eclaire_core.settings import Settings, get_settings
-from ingest.cli import app
 from ingest.errors import InputError
 from ingest.inputs import newest_inputs
 from ingest.loader import alias_indices

@@ -14,9 +14,9 @@ import pytest
 from ingest_mapping_samples import jarde
 from typer.testing import CliRunner, Result
 
+from eclaire_cli.main import app
 from eclaire_core.settings import get_settings
 from ingest import errors
-from ingest.cli import app
 
 
 def closed_port() -> int:

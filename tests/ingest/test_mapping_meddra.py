@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.mapping.meddra import SAMPLE_TABLE, MeddraTable
+from eclaire_core.meddra import SAMPLE_TABLE, MeddraTable
 
 
 def test_sample_is_synthetic_and_complete() -> None:

@@ -22,9 +22,9 @@ from mirror_server import alias_settings, drop_alias
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from eclaire_cli.main import app
 from eclaire_core.settings import Settings, get_settings
 from eclaire_search.app import create_app
-from ingest.cli import app
 from ingest.deadletter import read_dead_letters
 from ingest.fhir.normalise import is_placeholder
 from ingest.fhir.repair import LABELS

@@ -17,10 +17,10 @@ from mirror_server import alias_settings, drop_alias
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from eclaire_cli.main import app
 from eclaire_core.opensearch import sync_client
 from eclaire_core.settings import Settings, get_settings
 from eclaire_search.app import create_app
-from ingest.cli import app
 from ingest.loader import alias_indices
 
 DATA = Path(__file__).parents[1] / "data" / "production"

@@ -1,6 +1,6 @@
 """`eclaire snapshot`, `restore` and `rollback`: the operator's undo, over ``ingest/backup.py``.
 
-Registered on the `eclaire` app by ``ingest/cli.py``, whose group maps their failures to the
+Registered on the `eclaire` app by ``eclaire_cli/main.py``, whose group maps their failures to the
 documented exit statuses like any other command's.
 """
 

@@ -472,6 +472,6 @@ def reindex() -> None:
     console.print(f"reindexed {load.indexed} studies → {load.index} (unchanged {load.unchanged})")
 
 
-from ingest import cli_backup  # noqa: E402 - registers snapshot, restore, rollback on app
+from eclaire_cli import backup  # noqa: E402 - registers snapshot, restore, rollback on app
 
-cli_backup.register(app)
+backup.register(app)
