@@ -16,9 +16,10 @@ import orjson
 
 from eclaire_core.opensearch import sync_client
 from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunSummary
 from ingest.deadletter import DeadLetterSink, DeadLetterWriter
 from ingest.errors import LoadRefused
-from ingest.export_source import RunSummary, map_exports
+from ingest.export_source import map_exports
 from ingest.loader import Loader, LoadSummary
 from ingest.mapping import MappedStudy, Unpublished
 from ingest.translation import TranslationSummary, translation_step

@@ -12,10 +12,11 @@ class RecordRejected(Exception):
     ``kind`` is a short stable label the run summary counts by (``no-id``, ``unknown-etat``…).
     """
 
-    def __init__(self, reason: str, kind: str = "rejected") -> None:
+    def __init__(self, reason: str, kind: str = "rejected", study_id: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.kind = kind
+        self.study_id = study_id  # the record's primary number as read, when it has one
 
 
 @dataclass(frozen=True)

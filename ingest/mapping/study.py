@@ -25,7 +25,7 @@ from ingest.mapping.phase import phase_concept, source_phase_code
 from ingest.mapping.research_study import build_research_study
 from ingest.sources import extract
 from ingest.sources.fields import StudyFields
-from ingest.sources.records import ID_FIELD, SOURCE_BY_REGULATION, Source, regulation_code
+from ingest.sources.records import ID_FIELD, Source, detect_source, primary_id
 from ingest.sources.text import clean, warn
 
 _FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
@@ -37,16 +37,12 @@ _EXPECTED_ID = {
 _PUBLISHED = "autorisé"
 
 
-def _source(record: Mapping[str, Any], source: str) -> Source:
-    code = regulation_code(record)
-    detected = SOURCE_BY_REGULATION.get(code) if code else None
+def _source(record: Mapping[str, Any]) -> Source:
+    """The export a record belongs to, from its regulation code (never from the file name)."""
+    detected = detect_source(record)
     if detected is None:
         raw = record.get("reglementation_code")
         raise RecordRejected(f"unknown reglementation_code {raw!r}", "unknown-regulation")
-    if detected != source:
-        raise RecordRejected(
-            f"reglementation_code {code} belongs to {detected}, not {source}", "wrong-source"
-        )
     return detected
 
 
@@ -68,11 +64,10 @@ def _is_published(value: Any) -> bool:
 def to_fhir(
     record: Mapping[str, Any],
     *,
-    source: str,
     meddra: MeddraTable,
     excluded: Set[str] = frozenset(),
 ) -> MappedStudy | Unpublished:
-    """Map one source record.
+    """Map one source record (of any of the three exports: its regulation code says which).
 
     Returns :class:`Unpublished` for studies that must not be published (``publication_eclaire``
     other than ``autorisé``, JARDE ``RAPATRIEE_CTIS``, ids in ``excluded`` — R1, R13) and raises
@@ -82,7 +77,17 @@ def to_fhir(
         raise RecordRejected(
             f"record is not a JSON object ({type(record).__name__})", "unparseable"
         )
-    src = _source(record, source)
+    src = _source(record)
+    try:
+        return _map(record, src, meddra, excluded)
+    except RecordRejected as exc:  # name the record in its dead letter when it has a number
+        exc.study_id = exc.study_id or primary_id(record, src)
+        raise
+
+
+def _map(
+    record: Mapping[str, Any], src: Source, meddra: MeddraTable, excluded: Set[str]
+) -> MappedStudy | Unpublished:
     warnings: list[str] = []
     f = extract(record, src, warnings)
     study_id = _study_id(f, warnings)

@@ -11,7 +11,6 @@ from typing import Any
 
 from ingest.generator.schema import COMMON_KEYS, CTIS_KEYS, DM_KEYS, JARDE_KEYS, RIPH_KEYS
 from ingest.mapping import MappedStudy, MeddraTable, Unpublished, to_fhir
-from ingest.sources.records import Source, detect_source
 
 # Every documented key (source-exports.md §2), as the generator writes them.
 RIPH_ALL_KEYS = RIPH_KEYS + DM_KEYS + JARDE_KEYS
@@ -150,9 +149,7 @@ MEDDRA = MeddraTable.load()
 
 
 def run(record: dict[str, Any], **kw: Any) -> MappedStudy | Unpublished:
-    source: Source | None = detect_source(record)
-    assert source is not None
-    return to_fhir(record, source=source, meddra=MEDDRA, **kw)
+    return to_fhir(record, meddra=MEDDRA, **kw)
 
 
 def study(record: dict[str, Any], **kw: Any) -> MappedStudy:

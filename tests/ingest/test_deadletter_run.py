@@ -11,8 +11,9 @@ import pytest
 from ingest_mapping_samples import ctis, dm, full, jarde
 
 from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunSummary, load_exclusions, should_validate
 from ingest.deadletter import DeadLetterWriter, MemoryDeadLetters, read_dead_letters
-from ingest.export_source import RunSummary, load_exclusions, map_exports, should_validate
+from ingest.export_source import map_exports
 from ingest.mapping import MappedStudy, Unpublished
 
 

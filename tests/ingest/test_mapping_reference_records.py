@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunSummary
 from ingest.deadletter import MemoryDeadLetters
-from ingest.export_source import RunSummary, map_exports
+from ingest.export_source import map_exports
 from ingest.mapping import MappedStudy
 
 RECORDS = Path(__file__).parents[1] / "data" / "production" / "reference" / "source-records"

@@ -15,9 +15,9 @@ from typing import Any
 import orjson
 
 from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunSummary
 from ingest.deadletter import MemoryDeadLetters
 from ingest.documents import to_document
-from ingest.export_source import RunSummary
 from ingest.fhir import map_fhir
 from ingest.mapping import ASSIGNER_ORGANIZATIONS, MappedStudy, Unpublished
 

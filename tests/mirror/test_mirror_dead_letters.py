@@ -10,8 +10,8 @@ from mirror_samples import by_id, served, write_ndjson
 
 from eclaire_core import ig_constants as ig
 from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunSummary
 from ingest.deadletter import MemoryDeadLetters
-from ingest.export_source import RunSummary
 from ingest.fhir import map_fhir
 from ingest.mapping import MappedStudy, Unpublished
 
