@@ -84,7 +84,7 @@ def ingest(urls: str, directory: Path, name: str) -> dict[str, Any]:
     }
 
 
-# --- 1,000 malformed records in the 19k set ----------------------------------------------
+# --- 1,000 malformed records in the 19k set ------------------------------------------------------
 
 
 def malformed_load(url: str) -> dict[str, Any]:
@@ -125,7 +125,7 @@ def malformed_load(url: str) -> dict[str, Any]:
     }
 
 
-# --- hostile input -----------------------------------------------------------------------
+# --- hostile input -------------------------------------------------------------------------------
 
 
 def real_cursors(api: str) -> list[str]:
@@ -291,7 +291,7 @@ def schemathesis(api: ApiProcess, seconds: int) -> dict[str, Any]:
     }
 
 
-# --- load in the background ----------------------------------------------------------------
+# --- load in the background ----------------------------------------------------------------------
 
 
 class Load:
@@ -351,7 +351,7 @@ def failures(run: dict[str, Any]) -> int:
     return sum(1 for s in run["status"] if s != 200)
 
 
-# --- reindex under load --------------------------------------------------------------------
+# --- reindex under load --------------------------------------------------------------------------
 
 
 def reindex_under_load(api: ApiProcess, url: str, plan: Path) -> dict[str, Any]:
@@ -386,7 +386,7 @@ def reindex_under_load(api: ApiProcess, url: str, plan: Path) -> dict[str, Any]:
     }
 
 
-# --- outage --------------------------------------------------------------------------------
+# --- outage --------------------------------------------------------------------------------------
 
 
 class Prober:
@@ -529,7 +529,7 @@ def _count(values: Any) -> dict[str, int]:
     return out
 
 
-# --- public-traffic attacks (issue 12), OpenSearch defaults ----------------------------------
+# --- public-traffic attacks (issue 12), OpenSearch defaults --------------------------------------
 
 
 def public_attacks(api: ApiProcess, url: str) -> dict[str, Any]:
@@ -540,7 +540,7 @@ def public_attacks(api: ApiProcess, url: str) -> dict[str, Any]:
     return asyncio.run(attacks.run(api.url, url, api.pid, attacks.ATTACKS))
 
 
-# --- node loss on a three-node cluster -----------------------------------------------------
+# --- node loss on a three-node cluster -----------------------------------------------------------
 
 
 def shard_nodes(url: str) -> tuple[str | None, str | None, str | None]:

@@ -52,7 +52,7 @@ def owner(resource_type: str, resource_id: str) -> str | None:
     return None
 
 
-# --- study statuses (FHIR R4 research-study-status) -----------------------------------------
+# --- study statuses (FHIR R4 research-study-status) ----------------------------------------------
 RESEARCH_STUDY_STATUSES: Final = (
     "active",
     "administratively-completed",
@@ -74,7 +74,7 @@ STATUS_SYSTEMS: Final = frozenset(
     }
 )
 
-# --- the identifier assigners (RES-10, MAP-6) -------------------------------------------------
+# --- the identifier assigners (RES-10, MAP-6) ----------------------------------------------------
 ORGANIZATION_PROFILE: Final = "http://hl7.org/fhir/StructureDefinition/Organization"
 """The IG profiles no Organization: the core profile is declared."""
 _ASSIGNERS: Final = {

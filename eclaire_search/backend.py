@@ -1,7 +1,7 @@
 """The only module that talks to OpenSearch (for the API): search, get, scan, health.
 
 Transport failures become :class:`BackendUnavailable` (503) at once: the client has short
-timeouts and no retries on the request path, so an outage answers within a second (A6).
+timeouts and no retries on the request path, so an outage answers within a second (API-6).
 Nothing here opens engine-side state (no point-in-time, no scroll): a walk is search_after on
 a concrete index. Every search carries a ``timeout`` and a ``cancel_after_time_interval``, so
 the engine gives up when the API does. Client-facing texts are generic; the engine's own words

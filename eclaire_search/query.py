@@ -1,7 +1,7 @@
 """Typed SearchRequest → OpenSearch request body. Pure (no I/O, no opensearchpy import).
 
 Filters go to ``bool.filter`` (cached, unscored); full text goes to ``bool.must`` through
-``simple_query_string`` with only the phrase/OR/NOT/precedence operators (rulings A8) — user
+``simple_query_string`` with only the phrase/OR/NOT/precedence operators (API-8) — user
 text never reaches ``query_string``.
 """
 
@@ -69,7 +69,8 @@ def date_clause(field: str, value: DateRange) -> Body:
     return clause
 
 
-# FHIR date search on a Period (R4 §3.1.1.4): the relation of the target period to the range.
+# FHIR date search on a Period (https://hl7.org/fhir/R4/search.html#date): the relation of
+# the target period to the range.
 PERIOD_RELATIONS = {
     "eq": "within",
     "ne": "within",

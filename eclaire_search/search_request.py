@@ -389,7 +389,7 @@ def parse_criterion(
 
 
 def check_format(raw: str | None) -> None:
-    """_format: JSON is all we serve; XML is a 406, anything else a 400 (rulings A4)."""
+    """_format: JSON is all we serve; XML is a 406, anything else a 400 (API-4)."""
     if raw is None or raw in FORMATS_JSON:
         return
     if raw in FORMATS_XML:

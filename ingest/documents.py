@@ -2,7 +2,7 @@
 
 One document per study. The full ResearchStudy, its Group, Locations and sponsor
 Organization are stored (not indexed) so a read or an ``_include`` costs one fetch. The raw
-source fields are stored once, as the ResearchStudy's narrative (rulings R11), not again
+source fields are stored once, as the ResearchStudy's narrative (RES-11), not again
 beside it. The flat fields are what the search parameters query;
 ``eclaire_core/index_templates/studies.json`` declares them (``dynamic: strict``).
 """
@@ -25,7 +25,7 @@ GRP_OTHER, GRP_AGE, GRP_GENDER = "grp-other", "grp-age", "grp-gender"
 
 
 def content_hash(study: MappedStudy) -> str:
-    """Hash of what a client can see, minus the bookkeeping the indexer itself sets (R12)."""
+    """Hash of what a client can see, minus the bookkeeping the indexer itself sets (RES-12)."""
     resource = {k: v for k, v in study.research_study.items() if k != "meta"}
     payload = orjson.dumps(
         [resource, study.group, study.locations, study.organizations],
@@ -157,7 +157,7 @@ def site_points(addresses: list[dict[str, Any]]) -> list[dict[str, float]]:
 def to_document(
     study: MappedStudy, *, version_id: int, last_updated: str, digest: str | None = None
 ) -> dict[str, Any]:
-    """The indexed document; ``meta.versionId``/``lastUpdated`` are the indexer's (R12)."""
+    """The indexed document; ``meta.versionId``/``lastUpdated`` are the indexer's (RES-12)."""
     resource = dict(study.research_study)
     resource["meta"] = {
         **resource.get("meta", {}),

@@ -2,7 +2,7 @@
 
 Every failure becomes a dead letter and the run goes on: an unreadable file, a non-object
 element, a record that cannot become a study, a failed validation, a duplicate id (the first
-occurrence wins, within and across files — the reference let the last one win, §4). Nothing
+occurrence wins, within and across files — the reference let the last one win, SRC-4). Nothing
 here talks to OpenSearch; the indexer consumes :func:`map_exports`' iterator.
 """
 

@@ -7,7 +7,7 @@ accident: a full load whose index holds no study, or fewer than ``min_load_share
 index's, is refused (``LoadSummary.refused`` says why) and its index deleted — the live one is
 untouched and the dead letters tell what went wrong; an incremental run that would delete more
 than ``max_delete_share`` of the live studies as vanished deletes none. ``allow_shrink`` lifts
-both guards for deliberate cases. Versions follow rulings R12: an
+both guards for deliberate cases. Versions follow RES-12: an
 unchanged study keeps ``versionId`` and ``lastUpdated`` across reloads; a changed one gets
 ``versionId + 1`` and ``lastUpdated`` = its document date if that is newer, else the run time.
 """

@@ -23,7 +23,7 @@ STATUS = {
     "temporarily-closed-to-accrual-and-intervention": "Suspendue (inclusions et traitements)",
     "withdrawn": "Abandonnée",
 }
-# The statuses ECLAIRE publishes (technical document §2.4.2), in the order a person scans them.
+# The statuses ECLAIRE publishes (DOC-2.4.2), in the order a person scans them.
 ECLAIRE_STATUSES = (
     "active",
     "approved",

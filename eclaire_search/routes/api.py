@@ -24,7 +24,7 @@ from eclaire_search.statistics import statistics_body, statistics_from
 
 
 async def statistics(request: Request) -> Response:
-    """Cached per concrete index (rulings A7): a swap changes the key, so figures never lag."""
+    """Cached per concrete index (API-7): a swap changes the key, so figures never lag."""
     app = state(request)
     index = await app.backend.current_index()
     if index is None:

@@ -140,7 +140,7 @@ async def read(request: Request) -> Response:
 
 
 async def type_level(request: Request) -> Response:
-    """A search on a read-only or unknown type (rulings A5)."""
+    """A search on a read-only or unknown type (API-5)."""
     kind = request.path_params["type"]
     if kind in READ_ONLY_TYPES:
         raise NotSupported(

@@ -27,7 +27,7 @@ from ingest.fhir.normalise import canonical_extension_url, is_placeholder
 from ingest.fhir.reader import Resource
 
 DEFAULT_WINDOW: Final = 2000
-"""Studies kept waiting for their resources: twice the largest search page (R A2: 1000)."""
+"""Studies kept waiting for their resources: twice the largest search page (API-2: 1000)."""
 FHIR_ID: Final = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 STUDY_TYPES: Final = ("ResearchStudy", "Group", "Location", "Organization")
 

@@ -18,7 +18,7 @@ of its own kind, so a run summary tells how much of a mirror was out of shape:
 - ``empty-telecom`` / ``empty-contact``: a ContactPoint without value or extension, a contact
   with nothing but its type, are dropped;
 - ``narrative-added``: a study served without narrative gets a short generated one (dom-6);
-- Group: ``group-description`` (``characteristic.description``, R6 only) becomes the R6
+- Group: ``group-description`` (``characteristic.description``, R6 only) becomes the RES-6
   criterion form, ``group-exclude`` (missing ``exclude``) becomes false, ``group-empty-code``
   drops a characteristic left without code; ``contained-group``: a contained Group (IG 0.1.0)
   becomes the study's ``{id}-enrollment-group``.

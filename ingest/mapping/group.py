@@ -1,8 +1,8 @@
-"""The enrollment Group ``{id}-enrollment-group`` (rules 9-14 as amended by R6).
+"""The enrollment Group ``{id}-enrollment-group`` (MAP-9 to MAP-14 as amended by RES-6).
 
 Characteristics in the reference's order: gender, ages, category, population, eligibility
 criteria, outcome criteria. Every characteristic has the ``exclude`` flag and a value, as R4
-requires. Criteria follow R6: ``code.text`` names the kind of criterion, the criterion text is in
+requires. Criteria follow RES-6: ``code.text`` names the kind of criterion, the criterion text is in
 ``valueCodeableConcept.text`` and ``coding[0].display``.
 """
 
@@ -163,7 +163,7 @@ def build_group(
             lines.append("Population : " + ", ".join(c["display"] for c in populations))
     else:
         flag = vulnerable_flag(f.vulnerable, warnings)
-        chars.append(  # always one, exclude = the flag's truthiness: null is false (rule 13)
+        chars.append(  # always one, exclude = the flag's truthiness: null is false (MAP-13)
             {
                 "code": _kind("grp-studypop"),
                 "valueCodeableConcept": {"coding": [population_coding("other")]},

@@ -1,4 +1,4 @@
-"""MedDRA lowest-level-term labels (R14): a configurable ``code$label`` table.
+"""MedDRA lowest-level-term labels (RES-14): a configurable ``code$label`` table.
 
 MedDRA is licensed, so the repository ships only a synthetic sample
 (``eclaire_core/data/meddra_llt_sample.txt``, read by :class:`eclaire_core.meddra.MeddraTable`);
@@ -17,7 +17,7 @@ from ingest.sources.text import warn
 def meddra_conditions(
     study_id: str, value: str | None, table: MeddraTable, warnings: list[str]
 ) -> list[dict[str, Any]]:
-    """One ``meddra-condition-{id}-{code}`` condition per distinct code, no cap (R14).
+    """One ``meddra-condition-{id}-{code}`` condition per distinct code, no cap (RES-14).
 
     A code missing from the table keeps its coding without a display and is warned about (the
     reference dropped it silently); a token that is not a code is dropped with a warning.

@@ -1,4 +1,4 @@
-"""Organizations (rule 6, R10): three fixed assigners and one sponsor per study.
+"""Organizations (MAP-6, RES-10): three fixed assigners and one sponsor per study.
 
 The assigners ``ansm``, ``ctis`` and ``eudract`` are shared by every study, so they carry a
 fixed narrative of their own (the reference pasted one study's raw data onto them). The

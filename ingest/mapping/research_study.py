@@ -1,4 +1,4 @@
-"""The ResearchStudy resource (rules 2-8, 16-21 as amended by R1-R14).
+"""The ResearchStudy resource (MAP-2 to MAP-8 and MAP-16 to MAP-21, as amended by RES-1 to RES-14).
 
 Plain dicts, built once per study on the ingest hot path; validation is separate
 (:mod:`ingest.mapping.validation`). Element order follows the IG example.
@@ -28,7 +28,7 @@ from ingest.mapping.organization import party_address
 from ingest.sources.fields import Party, StudyFields
 from ingest.sources.text import clean, warn
 
-# Secondary identifier systems, as the technical document lists them (§2.4.5).
+# Secondary identifier systems, as the technical document lists them (DOC-2.4.5).
 _SECONDARY_IDS: Final = (
     ("nct", "secondary", "https://clinicaltrials.gov"),
     ("isrctn", "secondary", "https://www.isrctn.com"),
@@ -39,7 +39,7 @@ _DURATION: Final = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:mois)?", re.IGNORECASE)
 
 
 def assigner(f: StudyFields) -> str:
-    """Who assigned the primary number (rule 6, technical document §5.3)."""
+    """Who assigned the primary number (MAP-6, DOC-5.3)."""
     if f.source == "ctis":
         return "ctis"
     if f.source == "dm" and f.precision == "Catégorie 1":
@@ -51,7 +51,7 @@ def _identifiers(f: StudyFields, study_id: str) -> list[dict[str, Any]]:
     """The primary number with its assigner; registry numbers by system.
 
     Secondary numbers get no assigner: the primary assigner did not issue an NCT or ISRCTN
-    number (the reference claimed it did, §4).
+    number (the reference claimed it did, SRC-4).
     """
     org = assigner(f)
     identifiers: list[dict[str, Any]] = [
@@ -72,7 +72,7 @@ def _identifiers(f: StudyFields, study_id: str) -> list[dict[str, Any]]:
 
 
 def _recruitment_period(f: StudyFields, warnings: list[str]) -> dict[str, str] | None:
-    """Start as midnight UTC, end as the source date; unparseable dates dropped (R15).
+    """Start as midnight UTC, end as the source date; unparseable dates dropped (RES-15).
 
     An end before the start would break FHIR's per-1 invariant: the end is dropped.
     """
@@ -125,7 +125,7 @@ def _contact_type(code: str) -> dict[str, Any]:
 
 
 def _contact(party: Party, code: str, with_org: bool) -> dict[str, Any]:
-    """A ContactDetail with the IG contact extensions (rule 19)."""
+    """A ContactDetail with the IG contact extensions (MAP-19)."""
     extensions: list[dict[str, Any]] = []
     if party.last_name or party.first_name:
         name: dict[str, Any] = {"use": "official"}
@@ -217,7 +217,7 @@ def build_research_study(
     if f.title:
         rs["title"] = f.title
     rs["status"] = status
-    if f.objectives:  # R9: the objectives as text of the document's "primary" coding
+    if f.objectives:  # RES-9: the objectives as text of the document's "primary" coding
         rs["primaryPurposeType"] = {
             "coding": [
                 {
@@ -249,7 +249,7 @@ def build_research_study(
     if contacts:
         rs["contact"] = contacts
     check_countries(f.countries, warnings)
-    rs["location"] = [{"coding": [dict(FRANCE_CODING)]}]  # R7: France only, every study
+    rs["location"] = [{"coding": [dict(FRANCE_CODING)]}]  # RES-7: France only, every study
     if description := _duration(f.duration, warnings):
         rs["description"] = description
     rs["enrollment"] = [{"reference": f"Group/{group_id(study_id)}", "type": "Group"}]

@@ -70,8 +70,8 @@ def to_fhir(
     """Map one source record (of any of the three exports: its regulation code says which).
 
     Returns :class:`Unpublished` for studies that must not be published (``publication_eclaire``
-    other than ``autorisé``, JARDE ``RAPATRIEE_CTIS``, ids in ``excluded`` — R1, R13) and raises
-    :class:`RecordRejected` when the record cannot become a valid study (R15).
+    other than ``autorisé``, JARDE ``RAPATRIEE_CTIS``, ids in ``excluded`` — RES-1, RES-13) and
+    raises :class:`RecordRejected` when the record cannot become a valid study (RES-15).
     """
     if not isinstance(record, Mapping):
         raise RecordRejected(

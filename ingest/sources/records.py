@@ -1,6 +1,6 @@
 """Typed shapes of the three source exports and the one rule that tells them apart.
 
-The TypedDicts document the raw records as SI-RIPH2G writes them (source-exports.md §2); they
+The TypedDicts document the raw records as SI-RIPH2G writes them (SRC-2); they
 are ``total=False`` because real files miss keys. The source of a record is decided by its
 ``reglementation_code``, never by the file name (a file may be renamed or mixed).
 """
@@ -18,7 +18,7 @@ SOURCE_BY_REGULATION: dict[str, Source] = {
     "REG746": "dm",
     "JARDE": "jarde",
 }
-"""``reglementation_code`` → source; any other code cannot become a study (R15)."""
+"""``reglementation_code`` → source; any other code cannot become a study (RES-15)."""
 
 ID_FIELD: dict[Source, str] = {
     "ctis": "numero_ctis",
@@ -47,7 +47,7 @@ class Site(TypedDict, total=False):
 
 
 class CommonRecord(TypedDict, total=False):
-    """Fields present in all three exports (§2.1)."""
+    """Fields present in all three exports (SRC-2.1)."""
 
     reglementation_code: str
     etat: str
@@ -80,7 +80,7 @@ class CommonRecord(TypedDict, total=False):
 
 
 class CtisRecord(CommonRecord, total=False):
-    """``export_eclaire_ctis.json`` (§2.2)."""
+    """``export_eclaire_ctis.json`` (SRC-2.2)."""
 
     numero_ctis: str
     titre: str | None
@@ -105,7 +105,7 @@ class CtisRecord(CommonRecord, total=False):
 
 
 class RiphRecord(CommonRecord, total=False):
-    """Fields shared by the DM/DM-DIV and JARDE exports (§2.3)."""
+    """Fields shared by the DM/DM-DIV and JARDE exports (SRC-2.3)."""
 
     numero_national: str
     numero: str | None

@@ -80,7 +80,7 @@ def test_token_parameters(query: list[tuple[str, str]], expected: dict[str, Any]
 @pytest.mark.parametrize(
     ("value", "bounds"),
     [
-        # implicit ranges of each precision, in Europe/Paris when no offset is given (A1)
+        # implicit ranges of each precision, in Europe/Paris when no offset is given (API-1)
         ("2024", {"gte": "2024-01-01T00:00:00+01:00", "lt": "2025-01-01T00:00:00+01:00"}),
         ("eq2024-02", {"gte": "2024-02-01T00:00:00+01:00", "lt": "2024-03-01T00:00:00+01:00"}),
         ("2024-12", {"gte": "2024-12-01T00:00:00+01:00", "lt": "2025-01-01T00:00:00+01:00"}),

@@ -56,7 +56,7 @@ def app_with(loaded: Loaded) -> Iterator[Any]:
         client.__exit__(None, None, None)
 
 
-# --- offset paging and the self link ----------------------------------------------------------
+# --- offset paging and the self link -------------------------------------------------------------
 
 
 def test_getpagesoffset_returns_21_to_30_of_the_same_search(api: TestClient) -> None:
@@ -100,7 +100,7 @@ def test_a_decimal_age_is_the_completed_years(api: TestClient) -> None:
     assert total("64.99") == total("64")
 
 
-# --- the cost budget ---------------------------------------------------------------------------
+# --- the cost budget -----------------------------------------------------------------------------
 
 
 def test_ten_times_a_hundred_contains_values_is_400_for_get_and_post(api: TestClient) -> None:

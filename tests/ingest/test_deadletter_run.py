@@ -1,5 +1,5 @@
 """map_exports over whole files: every good record mapped, every bad one dead-lettered with
-its reason; duplicates; validation modes; the run summary; each data weakness of §4."""
+its reason; duplicates; validation modes; the run summary; each data weakness of SRC-4."""
 
 from __future__ import annotations
 
@@ -210,7 +210,7 @@ def test_dead_letter_writer_ndjson(tmp_path: Path) -> None:
     assert writer.counts["unparseable"] == 1
 
 
-# --- §4, "Weaknesses in the reference handling of bad data": each one, as data ---------------
+# --- SRC-4, "Weaknesses in the reference handling of bad data": each one, as data ----------------
 # (weaknesses about indexing, bulk responses, deletions and the dev-mode reader are the
 # indexer's and are not data seen by mapping)
 WEAKNESSES: list[tuple[str, dict[str, Any], str]] = [
@@ -317,7 +317,7 @@ def test_section4_weakness(
     assert letters.letters == []
     mapped = out[-1]
     assert isinstance(mapped, MappedStudy)
-    # the §5 CTIS codes are not in the synthetic MedDRA sample: that warning is always there
+    # the SRC-5 CTIS codes are not in the synthetic MedDRA sample: that warning is always there
     kinds = {w.split(":")[0] for w in mapped.warnings} - {"meddra"}
     assert (kind in kinds) if kind else not kinds
 
@@ -335,4 +335,4 @@ def test_weakness_details() -> None:
     assert char["exclude"] is False
     jarde_patch = study(jarde(numero_national="2018-A01267-48", resume="Résumé."))
     summary = [e for e in jarde_patch.research_study["extension"] if "valueMarkdown" in e]
-    assert summary[0]["valueMarkdown"] == "Résumé."  # R13: the one-study patch is dropped
+    assert summary[0]["valueMarkdown"] == "Résumé."  # RES-13: the one-study patch is dropped

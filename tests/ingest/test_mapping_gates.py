@@ -1,4 +1,4 @@
-"""Which records are published, unpublished or rejected (R1, R13, R15)."""
+"""Which records are published, unpublished or rejected (RES-1, RES-13, RES-15)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_exclusion_list_r13() -> None:
     assert isinstance(run(ctis(), excluded=frozenset({"other"})), MappedStudy)
 
 
-# --- R15: dead letter only when no valid study can be made -----------------------------------
+# --- RES-15: dead letter only when no valid study can be made ------------------------------------
 @pytest.mark.parametrize(
     ("record", "source", "kind"),
     [

@@ -1,4 +1,4 @@
-"""MedDRA LLT table (R14): configurable file, synthetic sample, Windows-1252 tolerated."""
+"""MedDRA LLT table (RES-14): configurable file, synthetic sample, Windows-1252 tolerated."""
 
 from __future__ import annotations
 

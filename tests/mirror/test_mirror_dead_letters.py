@@ -1,4 +1,4 @@
-"""What cannot become a study goes to the dead letters with its reason (R15); the rest loads."""
+"""What cannot become a study goes to the dead letters with its reason (RES-15); the rest loads."""
 
 from __future__ import annotations
 

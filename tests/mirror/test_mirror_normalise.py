@@ -1,4 +1,5 @@
-"""Production forms normalised on the way in (R4, R14) and the INDISPONIBLE placeholder (R15)."""
+"""Production forms normalised on the way in (RES-4, RES-14) and the INDISPONIBLE placeholder
+(RES-15)."""
 
 from __future__ import annotations
 

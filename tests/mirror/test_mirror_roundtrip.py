@@ -96,7 +96,7 @@ def test_harvest_then_load_gives_identical_reads(
 
     again = runner.invoke(app, ["ingest", "--fhir", "--incremental", str(out)])
     assert again.exit_code == 0, again.output
-    assert f"unchanged {len(served.expected)})" in again.output  # same content hash (R12)
+    assert f"unchanged {len(served.expected)})" in again.output  # same content hash (RES-12)
 
 
 def test_bad_resources_end_in_the_runs_dead_letters(
