@@ -91,7 +91,3 @@ def french_date(value: str | None) -> str:
         return value
     day = "1er" if moment.day == 1 else str(moment.day)
     return f"{day} {MONTHS[moment.month - 1]} {moment.year}"
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count in (0, 1) else many}"

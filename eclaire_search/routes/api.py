@@ -46,9 +46,6 @@ async def facets(request: Request) -> Response:
     return JSONResponse(facets_from(response, names))
 
 
-CSV_HEADERS = {"Content-Disposition": 'attachment; filename="eclaire-studies.csv"'}
-
-
 async def export(request: Request) -> Response:
     """Every match, streamed by search_after on one concrete index; `_include` adds linked
     resources (NDJSON). The engine answers the first page before any byte is sent."""
