@@ -16,6 +16,7 @@ from eclaire_search.pages import labels
 from eclaire_search.searchparams import BY_NAME
 
 PAGE_SIZE = 10
+ENROLMENT_ORDER = "recruitment-status,-_lastUpdated"  # studies one can join first
 MAX_TEXT = 200
 MAX_AGE = 130
 POSTAL_PREFIX = re.compile(r"^\d{2,5}$")
@@ -46,7 +47,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "q",
         "Mots recherchés",
-        "_text",
+        "_content",  # the widest text search, title-weighted, enrolment-boosted (issue 14)
         kind="text",
         hint="Maladie, traitement, titre… Exemple : cancer du sein",
     ),
@@ -108,6 +109,8 @@ class SearchForm:
             if not value or fld.name in self.errors:
                 continue
             items.append((fld.param or location_param(value), normalise(fld, value)))
+        if not any(name == BY_FIELD["q"].param and value.strip() for name, value in items):
+            items.append(("_sort", ENROLMENT_ORDER))  # with words: boosted relevance instead
         items += [("_count", str(PAGE_SIZE)), ("_include", "ResearchStudy:site")]
         if self.cursor:
             items.append(("_cursor", self.cursor))

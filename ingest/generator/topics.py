@@ -178,9 +178,9 @@ _TOPICS: Final[tuple[Topic, ...]] = (
             ),
             D(
                 "myocardial-infarction",
-                ("l'infarctus du myocarde", "le syndrome coronarien aigu"),
-                ("acute myocardial infarction", "acute coronary syndrome"),
-                ("Infarctus du myocarde", "Syndrome coronarien aigu"),
+                ("l'infarctus du myocarde", "l'infarctus du myocarde aigu"),
+                ("acute myocardial infarction", "ST-elevation myocardial infarction"),
+                ("Infarctus du myocarde", "Infarctus aigu du myocarde"),
             ),
             D(
                 "hypertension",
@@ -648,7 +648,10 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                     "la dégénérescence maculaire liée à l'âge",
                     "la dégénérescence maculaire liée à l'âge néovasculaire",
                 ),
-                ("neovascular age-related macular degeneration", "geographic atrophy"),
+                (
+                    "neovascular age-related macular degeneration",
+                    "age-related macular degeneration",
+                ),
                 ("Dégénérescence maculaire liée à l'âge", "Maculopathie néovasculaire"),
             ),
             D(
