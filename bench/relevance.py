@@ -8,7 +8,7 @@ harness's own ``bench`` node, loads the data under its own alias, and asks the A
 portal does (``_content``, the city as ``site-city``). Grades come from the generator's
 ``study_topics.ndjson``, never from the index. Writes ``bench/results/relevance.json``.
 
-- nDCG@10 with gains 2^grade - 1, the ideal ranking taken over every judged study;
+- nDCG@10 (and @100) with gains 2^grade - 1, the ideal ranking over every judged study;
 - recall@100: judged studies in the first 100 over min(100, judged studies), so a query with
   800 relevant studies can score 1;
 - zero-result queries, each said with whether its topic exists in the data;
@@ -33,6 +33,7 @@ from eclaire_search import localnode
 from eclaire_search.app import create_app
 from eclaire_search.settings import Settings
 from ingest.generator import generate
+from ingest.loader import create_sync_client
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "relevance.json"
@@ -49,7 +50,9 @@ class Truth:
 
     def __init__(self, data: Path) -> None:
         lines = (data / "study_topics.ndjson").read_text("utf-8").splitlines()
-        self.disease = {row["id"]: row["disease"] for row in map(json.loads, lines)}
+        rows = list(map(json.loads, lines))
+        self.disease = {row["id"]: row["disease"] for row in rows}
+        self.condition = {row["id"]: row["condition"].lower() for row in rows}
         self.ctis: set[str] = set()
         self.cities: dict[str, set[str]] = {}
         for name, key in FILES.items():
@@ -66,6 +69,8 @@ class Truth:
         grade = query.grades.get(self.disease.get(study, ""), 0)
         if query.city and query.city not in self.cities.get(study, set()):
             return 0
+        if grade and any(p in self.condition[study] for p in query.prefer):
+            grade += 1
         return grade
 
     def judged(self, query: Judged) -> dict[str, int]:
@@ -77,7 +82,7 @@ class Truth:
 
 
 def dcg(grades: Iterable[int]) -> float:
-    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
+    return float(sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades)))
 
 
 def ndcg_at(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
@@ -119,6 +124,7 @@ def measure(client: TestClient, truth: Truth, query: Judged) -> dict[str, Any]:
         "total": bundle.get("total"),
         "relevant": len(judged),
         "ndcg@10": round(ndcg_at(ranked, judged), 4),
+        "ndcg@100": round(ndcg_at(ranked, judged, 100), 4),
         "recall@100": round(recall_at(ranked, judged), 4),
         "top10_recruiting": sum(1 for e in bundle.get("entry", [])[:10] if _recruiting(e)),
     }
@@ -140,6 +146,40 @@ def _recruiting(entry: dict[str, Any]) -> bool:
     return False
 
 
+# The search before issue 14, for comparison: every word required, title and labels only for
+# _text (what the portal's box searched), no synonyms (the index analyzer), no typo tolerance.
+BASELINE_FIELDS = {"_text": ["title^3", "labels^2"]}
+
+
+def baseline_row(client: Any, alias: str, truth: Truth, query: Judged) -> dict[str, Any]:
+    text = {
+        "simple_query_string": {
+            "query": query.text,
+            "fields": BASELINE_FIELDS["_text"],
+            "default_operator": "and",
+            "flags": "PHRASE|OR|NOT|PRECEDENCE|WHITESPACE",
+            "analyzer": "french_text",
+        }
+    }
+    filters = [{"prefix": {"site_city": query.city}}] if query.city else []
+    body = {
+        "query": {"bool": {"must": [text], "filter": filters}},
+        "size": 100,
+        "sort": [{"_score": "desc"}, {"id": "asc"}],
+        "_source": False,
+        "track_total_hits": True,
+    }
+    response = client.search(index=alias, body=body)
+    ranked = [hit["_id"] for hit in response["hits"]["hits"]]
+    judged = truth.judged(query)
+    return {
+        "query": query.text,
+        "total": response["hits"]["total"]["value"],
+        "ndcg@10": round(ndcg_at(ranked, judged), 4),
+        "recall@100": round(recall_at(ranked, judged), 4),
+    }
+
+
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     reach = [r["ctis_reach"] for r in rows if r.get("ctis_reach") is not None]
     by_kind: dict[str, list[float]] = {}
@@ -149,8 +189,10 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "queries": len(rows),
         "ndcg@10": round(mean_ndcg, 4),
+        "ndcg@100": round(sum(r["ndcg@100"] for r in rows) / len(rows), 4),
         "recall@100": round(sum(r["recall@100"] for r in rows) / len(rows), 4),
         "ndcg@10_by_kind": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_kind.items())},
+        "top10_recruiting_mean": round(sum(r["top10_recruiting"] for r in rows) / len(rows), 2),
         "zero_result": [r["query"] for r in rows if not r["total"]],
         "zero_result_with_topic": [r["query"] for r in rows if not r["total"] and r["relevant"]],
         "ctis_reach_min": min(reach) if reach else None,
@@ -167,7 +209,26 @@ def run(settings: Settings, data: Path) -> dict[str, Any]:
     truth = Truth(data)
     with TestClient(create_app(settings), base_url="http://bench") as client:
         rows = [measure(client, truth, q) for q in QUERIES]
-    return {"data": str(data), "studies": len(truth.disease), **summarise(rows), "per_query": rows}
+    engine = create_sync_client(settings)
+    try:
+        before = [baseline_row(engine, settings.index_alias, truth, q) for q in QUERIES]
+    finally:
+        engine.close()
+    baseline = {
+        "how": "every word required in title and labels (the former _text), no synonyms, "
+        "no typo tolerance, on the same index",
+        "ndcg@10": round(sum(r["ndcg@10"] for r in before) / len(before), 4),
+        "recall@100": round(sum(r["recall@100"] for r in before) / len(before), 4),
+        "zero_result": [r["query"] for r in before if not r["total"]],
+        "per_query": before,
+    }
+    return {
+        "data": str(data),
+        "studies": len(truth.disease),
+        **summarise(rows),
+        "per_query": rows,
+        "baseline": baseline,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,19 +270,27 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(result: dict[str, Any]) -> str:
     lines = [
-        f"{'query':42} {'kind':9} {'total':>6} {'rel':>5} {'nDCG@10':>8} {'R@100':>6} {'CTIS':>6}"
+        f"{'query':42} {'kind':9} {'total':>6} {'rel':>5} {'nDCG@10':>8} {'@100':>6} "
+        f"{'R@100':>6} {'CTIS':>6} {'rec10':>5}"
     ]
     for r in result["per_query"]:
         city = f" @{r['city']}" if r["city"] else ""
         reach = "" if r.get("ctis_reach") is None else f"{r['ctis_reach']:.2f}"
         lines.append(
             f"{(r['query'] + city)[:42]:42} {r['kind']:9} {r['total']:>6} {r['relevant']:>5} "
-            f"{r['ndcg@10']:>8.3f} {r['recall@100']:>6.3f} {reach:>6}"
+            f"{r['ndcg@10']:>8.3f} {r['ndcg@100']:>6.3f} {r['recall@100']:>6.3f} {reach:>6} "
+            f"{r['top10_recruiting']:>5}"
         )
     lines.append(
-        f"overall: nDCG@10 {result['ndcg@10']:.3f} (goal {GOAL_NDCG}), recall@100 "
+        f"overall: nDCG@10 {result['ndcg@10']:.3f} (goal {GOAL_NDCG}), nDCG@100 "
+        f"{result['ndcg@100']:.3f}, recall@100 "
         f"{result['recall@100']:.3f}, zero-result {result['zero_result']}, CTIS reach min "
         f"{result['ctis_reach_min']}"
+    )
+    base = result["baseline"]
+    lines.append(
+        f"baseline (former _text): nDCG@10 {base['ndcg@10']:.3f}, recall@100 "
+        f"{base['recall@100']:.3f}, zero-result {len(base['zero_result'])} queries"
     )
     return "\n".join(lines)
 

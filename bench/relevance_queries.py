@@ -6,7 +6,9 @@ its disease's (read from ``study_topics.ndjson``, the generator's ground truth);
 also needs a site in that city. Kinds: ``everyday`` and ``medical`` French, ``english``,
 ``acronym``, ``typo``, ``multi`` (several words), ``city`` (disease plus the portal's city
 field), ``area`` (a specialty), ``or``. ``french_disease`` marks the queries whose CTIS
-studies (English text, no translation) must all be reached.
+studies (English text, no translation) must all be reached. ``prefer`` lifts by one grade the
+studies whose drawn wording says what a multi-word query adds (``métastatique``): the other
+studies of the disease are relevant, those are more so.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Judged:
     city: str | None = None
     french_disease: bool = False
     param: str = "_content"  # the portal's box
+    prefer: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -117,12 +120,37 @@ QUERIES: tuple[Judged, ...] = (
     J("polyartrite rhumatoide", "typo", {"rheumatoid-arthritis": 3}),
     J("drepanocitose", "typo", {"sickle-cell": 3}),
     # Several words
-    J("cancer du sein métastatique", "multi", {"breast-cancer": 3}),
-    J("cancer du poumon non à petites cellules", "multi", {"lung-cancer": 3}),
-    J("maladie de Crohn sévère", "multi", {"crohn": 3, "ulcerative-colitis": 1}),
-    J("diabète de type 1 enfant", "multi", {"type-1-diabetes": 3, "type-2-diabetes": 1}),
-    J("enfant asthme", "multi", {"asthma": 3, "bronchiolitis": 1}),
-    J("insuffisance cardiaque chronique", "multi", {"heart-failure": 3}),
+    J(
+        "cancer du sein métastatique",
+        "multi",
+        {"breast-cancer": 2},
+        prefer=("métastatique", "metastatic"),
+    ),
+    J(
+        "cancer du poumon non à petites cellules",
+        "multi",
+        {"lung-cancer": 2},
+        prefer=("non à petites cellules", "non-small cell"),
+    ),
+    J(
+        "maladie de Crohn sévère",
+        "multi",
+        {"crohn": 2, "ulcerative-colitis": 1},
+        prefer=("sévère", "severe"),
+    ),
+    J(
+        "diabète de type 1 enfant",
+        "multi",
+        {"type-1-diabetes": 2, "type-2-diabetes": 1},
+        prefer=("enfant", "paediatric"),
+    ),
+    J("enfant asthme", "multi", {"asthma": 2, "bronchiolitis": 1}, prefer=("enfant",)),
+    J(
+        "insuffisance cardiaque chronique",
+        "multi",
+        {"heart-failure": 2},
+        prefer=("chronique", "chronic"),
+    ),
     # City plus disease (the portal's two boxes)
     J("asthme", "city", {"asthma": 3}, city="Lyon"),
     J("cancer du sein", "city", {"breast-cancer": 3}, city="Paris"),

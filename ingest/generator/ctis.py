@@ -127,7 +127,7 @@ def build(rng: random.Random, etat: str, number: str, year: int, row: int) -> di
     topic = rng.choice(TOPICS)
     disease = rng.choice(topic.diseases)
     condition = rng.choice(disease.en)
-    record["_disease"] = disease.key
+    record["_disease"] = (disease.key, condition)
     drug_a = drug(rng)
     label, roman = phase_label(rng)
     record["titre"] = entities(rng, english_title(rng, condition, roman, drug_a))

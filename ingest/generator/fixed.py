@@ -44,7 +44,7 @@ def jarde_study() -> dict[str, Any]:
         competences="Cardiologie",
         type_promoteur="Promoteur institutionnel",
         domaine_therapeutique="Cardiologie",
-        _disease="heart-failure",
+        _disease=("heart-failure", "l'insuffisance cardiaque"),
         objectifs="Évaluer l'effet d'un programme d'activité physique adaptée sur la capacité "
         "d'effort",
         resume="L'insuffisance cardiaque reste une cause majeure d'hospitalisation.<br>Cette "
@@ -111,7 +111,7 @@ def ctis_study() -> dict[str, Any]:
         phase_recherche="Therapeutic confirmatory  (Phase III)",
         pathologies_maladies_rares="HER2-positive metastatic breast cancer",
         informations_meddra=", ".join(DISEASES["breast-cancer"][1].codes),
-        _disease="breast-cancer",
+        _disease=("breast-cancer", "HER2-positive metastatic breast cancer"),
         domaine_therapeutique="Diseases [C] - Neoplasms [C04]",
         objectifs="To compare progression-free survival between examplumab deruxtecan and "
         "treatment of physician's choice",

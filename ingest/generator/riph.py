@@ -117,7 +117,7 @@ def build(
     topic = rng.choice(TOPICS)
     disease = rng.choice(topic.diseases)
     condition = rng.choice(disease.fr)
-    record["_disease"] = disease.key
+    record["_disease"] = (disease.key, condition)
     record["titre_recherche"] = entities(rng, french_title(rng, topic, condition, category))
     if jarde:
         record["qualification_recherche"] = _weighted(rng, JARDE_QUALIFICATIONS)

@@ -44,7 +44,8 @@ from ingest.generator.summary import FileSummary, GenerationSummary
 
 TAGS_FILE: Final = "malformed_tags.ndjson"
 TOPICS_FILE: Final = "study_topics.ndjson"
-"""One ``{"id", "disease"}`` line per published study: the ground truth of ``bench.relevance``."""
+"""One ``{"id", "disease", "condition"}`` line per published study (the disease's key and the
+wording drawn): the ground truth of ``bench.relevance``."""
 SUMMARY_FILE: Final = "generation_summary.json"
 Role = Literal["pub", "extra", "bad"]
 Progress = Callable[[int], None]
@@ -67,8 +68,8 @@ def _number(file: FileKey, stream: int, ordinal: int) -> tuple[int, str]:
 
 def _build(
     rng: random.Random, category: Category, etat: str, number: str, year: int, row: int
-) -> tuple[dict[str, Any], str]:
-    """The record and the key of the disease it was drawn from (not part of the record)."""
+) -> tuple[dict[str, Any], tuple[str, str]]:
+    """The record and its (disease key, condition wording), which are not part of the record."""
     if category == "CTIS":
         record = ctis.build(rng, etat, number, year, row)
     else:
@@ -139,8 +140,9 @@ class _FileRun:
             yield self._next(stream)
             stream.taken += 1
 
-    def _topic(self, number: str, disease: str) -> None:
-        self.topics_out.write(orjson.dumps({"id": number, "disease": disease}) + b"\n")
+    def _topic(self, number: str, disease: tuple[str, str]) -> None:
+        row = {"id": number, "disease": disease[0], "condition": disease[1]}
+        self.topics_out.write(orjson.dumps(row) + b"\n")
 
     def _fixed(self, record: dict[str, Any]) -> dict[str, Any]:
         disease = record.pop("_disease")

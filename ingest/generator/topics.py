@@ -77,13 +77,13 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                     "triple-negative breast cancer",
                     "early breast cancer",
                 ),
-                ("Cancer du sein", "Carcinome mammaire métastatique"),
+                ("Cancer du sein", "Carcinome mammaire"),
             ),
             D(
                 "lung-cancer",
                 ("le cancer bronchique non à petites cellules", "le cancer du poumon avancé"),
                 ("non-small cell lung cancer", "advanced lung cancer"),
-                ("Cancer du poumon non à petites cellules", "Carcinome bronchique"),
+                ("Cancer du poumon", "Carcinome bronchique"),
             ),
             D(
                 "colorectal-cancer",
@@ -95,13 +95,13 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                 "melanoma",
                 ("le mélanome avancé", "le mélanome métastatique"),
                 ("advanced melanoma", "metastatic melanoma"),
-                ("Mélanome malin", "Mélanome métastatique"),
+                ("Mélanome malin", "Mélanome"),
             ),
             D(
                 "myeloma",
                 ("le myélome multiple", "le myélome multiple en rechute"),
                 ("multiple myeloma", "relapsed or refractory multiple myeloma"),
-                ("Myélome multiple", "Myélome multiple réfractaire"),
+                ("Myélome multiple", "Maladie de Kahler"),
             ),
             D(
                 "prostate-cancer",
@@ -110,7 +110,7 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                     "le cancer de la prostate métastatique",
                 ),
                 ("metastatic castration-resistant prostate cancer", "metastatic prostate cancer"),
-                ("Cancer de la prostate", "Adénocarcinome prostatique métastatique"),
+                ("Cancer de la prostate", "Adénocarcinome prostatique"),
             ),
             D(
                 "glioblastoma",
@@ -168,13 +168,13 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                     "l'insuffisance cardiaque",
                 ),
                 ("heart failure with reduced ejection fraction", "chronic heart failure"),
-                ("Insuffisance cardiaque", "Insuffisance cardiaque chronique"),
+                ("Insuffisance cardiaque", "Défaillance cardiaque"),
             ),
             D(
                 "atrial-fibrillation",
                 ("la fibrillation atriale", "la fibrillation auriculaire paroxystique"),
                 ("atrial fibrillation", "paroxysmal atrial fibrillation"),
-                ("Fibrillation auriculaire", "Fibrillation atriale paroxystique"),
+                ("Fibrillation auriculaire", "Fibrillation atriale"),
             ),
             D(
                 "myocardial-infarction",
@@ -186,7 +186,7 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                 "hypertension",
                 ("l'hypertension artérielle résistante", "l'hypertension artérielle"),
                 ("resistant hypertension", "essential hypertension"),
-                ("Hypertension artérielle", "Hypertension résistante"),
+                ("Hypertension artérielle", "Hypertension"),
             ),
             D(
                 "aortic-stenosis",
@@ -244,13 +244,13 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                 "multiple-sclerosis",
                 ("la sclérose en plaques récurrente-rémittente", "la sclérose en plaques"),
                 ("relapsing multiple sclerosis", "primary progressive multiple sclerosis"),
-                ("Sclérose en plaques", "Sclérose en plaques rémittente"),
+                ("Sclérose en plaques", "Sclérose multiple"),
             ),
             D(
                 "epilepsy",
                 ("l'épilepsie pharmacorésistante", "l'épilepsie focale"),
                 ("drug-resistant focal epilepsy", "focal onset seizures"),
-                ("Épilepsie", "Épilepsie partielle pharmacorésistante"),
+                ("Épilepsie", "Crise d'épilepsie"),
             ),
             D(
                 "stroke",
@@ -262,7 +262,7 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                 "migraine",
                 ("la migraine chronique", "la migraine épisodique"),
                 ("chronic migraine", "episodic migraine"),
-                ("Migraine", "Migraine chronique"),
+                ("Migraine", "Céphalée migraineuse"),
             ),
         ),
         (
@@ -299,7 +299,7 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                 "asthma",
                 ("l'asthme sévère", "l'asthme de l'enfant"),
                 ("severe eosinophilic asthma", "uncontrolled asthma"),
-                ("Asthme", "Asthme sévère"),
+                ("Asthme", "Asthme bronchique"),
             ),
             D(
                 "copd",
@@ -372,7 +372,7 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                 "cirrhosis",
                 ("la cirrhose décompensée", "la cirrhose du foie"),
                 ("decompensated cirrhosis", "liver cirrhosis"),
-                ("Cirrhose hépatique", "Cirrhose décompensée"),
+                ("Cirrhose hépatique", "Cirrhose du foie"),
             ),
         ),
         ("une capsule vidéo-endoscopique", "un dispositif d'élastographie hépatique"),
@@ -401,7 +401,7 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                 "obesity",
                 ("l'obésité sévère", "l'obésité"),
                 ("obesity", "severe obesity"),
-                ("Obésité", "Obésité morbide"),
+                ("Obésité", "Surcharge pondérale"),
             ),
             D(
                 "hypercholesterolaemia",
@@ -548,7 +548,7 @@ _TOPICS: Final[tuple[Topic, ...]] = (
                 "depression",
                 ("l'épisode dépressif caractérisé", "la dépression résistante"),
                 ("major depressive disorder", "treatment-resistant depression"),
-                ("Dépression", "Épisode dépressif majeur"),
+                ("Dépression", "Épisode dépressif"),
             ),
             D(
                 "schizophrenia",

@@ -161,8 +161,24 @@ def test_phrase_and_negation() -> None:
                             {
                                 "bool": {
                                     "should": [
-                                        {"match_phrase": {"text_all": {"query": "cancer du sein"}}},
-                                        {"match_phrase": {"title_en": {"query": "cancer du sein"}}},
+                                        {
+                                            "match_phrase": {
+                                                "text_all": {
+                                                    "query": "cancer du sein",
+                                                    "analyzer": "french_text",
+                                                }
+                                            }
+                                        },
+                                        {
+                                            "match_phrase": {
+                                                "text_all": {"query": "cancer du sein", "slop": 1}
+                                            }
+                                        },
+                                        {
+                                            "match_phrase": {
+                                                "title_en": {"query": "cancer du sein", "slop": 1}
+                                            }
+                                        },
                                     ],
                                     "minimum_should_match": 1,
                                 }

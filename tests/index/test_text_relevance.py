@@ -126,6 +126,9 @@ def test_most_words_are_enough_but_all_words_rank_first(data: Data) -> None:
     assert relaxed > strict > 0
     top = data.ids(_content="cancer du sein métastatique", _count="5")
     assert all(data.disease[s] == "breast-cancer" for s in top)
+    phrase = set(data.ids(_content='"cancer du sein"', _count="1000"))
+    assert data.of("breast-cancer") <= phrase  # French wording, or English through synonyms
+    assert phrase <= data.of("breast-cancer")
 
 
 def test_typos_only_on_long_words(data: Data) -> None:
