@@ -13,7 +13,10 @@ portal does (``_content``, the city as ``site-city``). Grades come from the gene
   800 relevant studies can score 1;
 - zero-result queries, each said with whether its topic exists in the data;
 - CTIS reach, for French disease queries: share of the disease's CTIS trials (English text,
-  untranslated here) the query finds at all (``category=REG536``, up to 1,000).
+  untranslated here) the query finds at all (``category=REG536``, up to 1,000);
+- the same queries with the search as it was before issue 14 (every word required in title
+  and labels, no synonyms, no typos), on the same index, as a baseline.
+Also ``relevance.md``, the per-query table.
 """
 
 from __future__ import annotations
@@ -264,7 +267,9 @@ def main(argv: list[str] | None = None) -> int:
             localnode.stop(node)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    print(report(result))
+    text = report(result)
+    args.out.with_suffix(".md").write_text(f"# Relevance (bench.relevance)\n\n```\n{text}\n```\n")
+    print(text)
     return 0
 
 

@@ -154,35 +154,32 @@ def _either(clauses: list[Body]) -> Body:
     )
 
 
-def fuzzy_words(text: str) -> str:
-    """The words a typo may hide in: long enough, letters only, not an upper-case acronym."""
-    words = [w.strip("'\u2019.,;:!?") for w in text.split()]
-    return " ".join(
-        w
-        for w in words
-        if len(w) >= FUZZY_MIN_LENGTH
-        and w.replace("-", "").replace("'", "").isalpha()
-        and not w.isupper()
-    )
+def typo_tolerant(word: str) -> bool:
+    """Long enough, letters only (no code), not an upper-case acronym."""
+    letters = word.strip("'\u2019.,;:!?").replace("-", "").replace("'", "")
+    return len(letters) >= FUZZY_MIN_LENGTH and letters.isalpha() and not word.isupper()
+
+
+def fuzzy_clause(field: str, text: str) -> Body | None:
+    """Every word again, the long ones with a typo allowed; ``None`` when none is long.
+
+    Word by word, so a code or an acronym next to a typo stays exact; every word required,
+    so the typo route never relaxes a query more than the exact one."""
+    words = text.split()
+    if not any(typo_tolerant(w) for w in words):
+        return None
+    exact = {"analyzer": INDEX_ANALYZER, "operator": "and", "zero_terms_query": "all"}
+    fuzzy = {**exact, "fuzziness": FUZZY, "prefix_length": 1, "max_expansions": 20}
+    clauses = [_match(field, w, **(fuzzy if typo_tolerant(w) else exact)) for w in words]
+    return {"bool": {"must": clauses, "boost": FUZZY_BOOST}}
 
 
 def words_clause(target: TextTarget, text: str) -> Body:
-    """Most words required (with a fuzzy way to meet that), all words and the title preferred."""
+    """Most words required (or every word with typos), all words and the title preferred."""
     relaxed = {"minimum_should_match": MOST_WORDS, "auto_generate_synonyms_phrase_query": False}
     required = [_match(f, text, **relaxed) for f in target.fields()]
-    if fuzzy := fuzzy_words(text):
-        required.append(
-            _match(
-                target.combined,
-                fuzzy,
-                analyzer=INDEX_ANALYZER,
-                fuzziness=FUZZY,
-                prefix_length=1,
-                max_expansions=20,
-                minimum_should_match=MOST_WORDS,
-                boost=FUZZY_BOOST,
-            )
-        )
+    if (typos := fuzzy_clause(target.combined, text)) is not None:
+        required.append(typos)
     return {
         "bool": {
             "must": [_either(required)],
