@@ -82,3 +82,10 @@ def test_ctis_meddra_codes_are_the_disease_s_with_french_labels(generated: Path)
             assert table.label(code) == MEDDRA_LABELS[code] in disease.meddra
         seen += 1
     assert seen > 100
+
+
+def test_the_sample_llt_table_carries_every_topic_label() -> None:
+    table = MeddraTable.load()
+    assert MEDDRA_LABELS and all(table.label(c) == label for c, label in MEDDRA_LABELS.items())
+    keys = [d.key for _, d in DISEASES.values()]
+    assert len(keys) == len(set(keys))
