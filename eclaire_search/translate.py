@@ -208,8 +208,10 @@ def words_clause(target: TextTarget, text: str) -> Body:
 def phrase_clause(target: TextTarget, text: str) -> Body:
     """The exact wording (index analyzer: its stop-word gaps line up with the index's) or a
     synonym's wording, one stop word's gap allowed (``"cancer du sein"`` = "breast cancer")."""
-    exact = {"match_phrase": {target.combined: {"query": text, "analyzer": INDEX_ANALYZER}}}
-    synonyms = ({"match_phrase": {f: {"query": text, "slop": 1}}} for f in target.fields())
+    exact: Body = {"match_phrase": {target.combined: {"query": text, "analyzer": INDEX_ANALYZER}}}
+    synonyms: list[Body] = [
+        {"match_phrase": {f: {"query": text, "slop": 1}}} for f in target.fields()
+    ]
     required = [exact, *synonyms]
     scoring = {"multi_match": {"query": text, "fields": target.weighted, "type": "phrase"}}
     return {"bool": {"must": [_either(required)], "should": [scoring]}}
