@@ -280,3 +280,9 @@ def test_enrolment_boost_then_relevance_then_recency_unless_sorted() -> None:
 def test_no_typed_text_reaches_a_query_parser(text: str) -> None:
     dumped = json.dumps(body([("_content", text)]))
     assert "query_string" not in dumped  # neither query_string nor simple_query_string
+
+
+@given(st.text(max_size=60))
+def test_any_text_gives_a_body(text: str) -> None:
+    query = body([("_text", text)])["query"]
+    assert "function_score" in query or query == {"match_all": {}}  # empty text is ignored
