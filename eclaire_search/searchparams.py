@@ -123,7 +123,7 @@ SEARCH_PARAMS: tuple[SearchParam, ...] = (
         ParamType.TEXT,
         TEXT_FIELDS,
         "ResearchStudy.title | ResearchStudy.label | ResearchStudy.condition | "
-        "ResearchStudy.keyword | ResearchStudy.extension('therapeutic-area')",
+        f"ResearchStudy.keyword | ResearchStudy.extension('{ig.EXT_THERAPEUTIC_AREA}')",
         "French full text on title (weighted highest), labels, conditions (MedDRA labels), "
         'keywords, therapeutic area: words, "phrases", OR, -excluded; synonyms, typos.',
         definition="http://hl7.org/fhir/SearchParameter/DomainResource-text",
