@@ -24,6 +24,7 @@ from eclaire_search.settings import PROJECT_ROOT, Settings
 from ingest import analysis
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.documents import content_hash, to_document
+from ingest.errors import LoadFailed
 from ingest.mapping import MappedStudy, Unpublished
 
 TEMPLATE = PROJECT_ROOT / "index_templates" / "studies.json"
@@ -48,6 +49,8 @@ class LoadSummary:
     new: int = 0
     deleted: int = 0
     failed: int = 0
+    sites_located: int = 0  # sites of the documents sent that the gazetteer placed
+    sites_unlocated: int = 0  # ... and those it could not (no near search finds them)
     swapped: bool = False
     removed_indices: list[str] = field(default_factory=list)
 
@@ -260,6 +263,10 @@ class Loader:
                 )
             else:
                 setattr(summary, kind, getattr(summary, kind) + 1)
+            assert document is not None
+            located = len(document["site_geo"])
+            summary.sites_located += located
+            summary.sites_unlocated += len(document["locations"]) - located
             yield {"_op_type": "index", "_index": index, "_id": outcome.id, "_source": document}
 
     def full_load(self, outcomes: Iterable[MappedStudy | Unpublished]) -> LoadSummary:
@@ -288,7 +295,7 @@ class Loader:
         count = int(self.client.count(index=index)["count"])
         self.stamp(index, count)
         if count != summary.indexed:
-            raise RuntimeError(
+            raise LoadFailed(
                 f"index {index} holds {count} documents, {summary.indexed} were sent; "
                 "alias left where it was"
             )

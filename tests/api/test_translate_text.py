@@ -25,7 +25,7 @@ TEXT_WEIGHTS = [
     "conditions_text^3",
     "labels^2",
     "keywords^2",
-    "therapeutic_area",
+    "therapeutic_area.text",
 ]
 RELAXED = {"minimum_should_match": "1<-1 4<75%", "auto_generate_synonyms_phrase_query": False}
 EXACT = {"analyzer": "french_text", "operator": "and", "zero_terms_query": "all"}

@@ -162,14 +162,15 @@ def test_sort_by_recruitment_status_puts_joinable_first(data: Data) -> None:
 
 
 def test_the_portal_box_searches_content_in_enrolment_order(data: Data) -> None:
-    html = data.client.get("/", params={"q": "asthme"}).text
-    tags = html.count('<span class="tag recruitment">Recrutement ouvert</span>')
-    assert tags >= 3
-    heading = re.search(r'<h2 id="resultats">\s*(\d+)', html)
-    assert heading and int(heading.group(1)) == data.total(_content="asthme")
-    home = data.client.get("/").text
-    first = home.index('<span class="tag recruitment">')
-    assert home[first:].startswith('<span class="tag recruitment">Recrutement ouvert</span>')
+    # Every study ("tous"), not only the recruiting ones the portal shows by default.
+    html = data.client.get("/", params={"q": "asthme", "recrutement": "tous"}).text
+    tags = re.findall(r'<span class="tag recruitment">([^<]+)</span>', html)
+    assert tags[:3] == ["Recrutement ouvert"] * 3, tags
+    heading = re.search(r'<h2 id="resultats">\s*([\d\s\u202f\xa0]+)', html)
+    assert heading and int(re.sub(r"\D", "", heading.group(1))) == data.total(_content="asthme")
+    home = data.client.get("/", params={"recrutement": "tous"}).text
+    first = re.findall(r'<span class="tag recruitment">([^<]+)</span>', home)[:10]
+    assert first == ["Recrutement ouvert"] * len(first) and first
 
 
 def test_every_synonym_rule_expands_on_the_node(data: Data) -> None:
