@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlencode
 
 from eclaire_search.errors import operation_outcome
 from eclaire_search.geo import distance_extension
@@ -87,13 +86,6 @@ def included_resources(
             if key in assigners:
                 found.append(assigners[key])
     return found
-
-
-def page_url(base: str, used: tuple[tuple[str, str], ...], cursor: str | None = None) -> str:
-    params = list(used)
-    if cursor:
-        params.append(("_cursor", cursor))
-    return f"{base}?{urlencode(params)}" if params else base
 
 
 def searchset(
