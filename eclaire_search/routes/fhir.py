@@ -15,6 +15,7 @@ from eclaire_search.budget import check_budget
 from eclaire_search.capability import capability_statement, custom_search_parameter
 from eclaire_search.clientaddr import client_address
 from eclaire_search.errors import MethodNotAllowed, NotSupported, ResourceNotFound
+from eclaire_search.origin import fhir_base
 from eclaire_search.params import SearchRequest, check_format, parse_search
 from eclaire_search.responses import FHIRResponse
 from eclaire_search.search import search_studies
@@ -31,10 +32,8 @@ def state(request: Request) -> AppState:
 
 
 def base_url(request: Request) -> str:
-    configured = state(request).settings.base_url
-    if configured:
-        return configured.rstrip("/")
-    return str(request.base_url).rstrip("/") + "/R4"
+    """The FHIR base of emitted links (``origin.fhir_base``: configured or trusted Host)."""
+    return fhir_base(request)
 
 
 def pretty(request: Request) -> bool:
