@@ -255,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         data_dir=args.data / "var",
         opensearch_timeout=30,
         validation="none",
+        allowed_hosts="bench",  # the in-process client's Host
+        rate_limit=0,  # 100 searches in a few seconds from one "client"
     )
     try:
         if not args.no_load:
