@@ -78,7 +78,8 @@ def test_a_plain_install_ingests_and_serves(
             "print(eclaire_core.__file__, eclaire_search.__file__, ingest.__file__)\n"
             "from eclaire_cli.main import app\n"
             f"sys.argv = ['eclaire', 'ingest', *{files!r}]\n"
-            "try:\n    app()\nexcept SystemExit as exit:\n    assert exit.code in (0, None), exit.code\n",
+            "try:\n    app()\n"
+            "except SystemExit as exit:\n    assert exit.code in (0, None), exit.code\n",
             env,
         )
         assert all(path.startswith(str(installed)) for path in where.split()[:3]), where
