@@ -30,8 +30,8 @@ class Include:
 
 
 INCLUDES: Final = (
-    Include("ResearchStudy:site", LOCATIONS, "Location"),
     Include("ResearchStudy:enrollment", GROUP, "Group"),
+    Include("ResearchStudy:site", LOCATIONS, "Location"),
     Include("ResearchStudy:sponsor", ORGANIZATIONS, "Organization"),
 )
 INCLUDE_BY_NAME: Final = {include.name: include for include in INCLUDES}
