@@ -1,7 +1,8 @@
 """A mapped study → its OpenSearch document: the resources for retrieval + flat search fields.
 
 One document per study. The full ResearchStudy, its Group, Locations and sponsor
-Organization are stored (not indexed) so a read or an ``_include`` costs one fetch. The raw
+Organization are stored (not indexed) as JSON strings, so a read or an ``_include`` costs
+one fetch and no re-encoding (``eclaire_search/stored.py``). The raw
 source fields are stored once, as the ResearchStudy's narrative (rulings R11), not again
 beside it. The flat fields are what the search parameters query;
 ``index_templates/studies.json`` declares them (``dynamic: strict``).
@@ -16,6 +17,7 @@ from typing import Any
 import orjson
 
 from eclaire_search import ig_constants as ig
+from eclaire_search import stored
 from ingest.mapping import MappedStudy
 
 MEDDRA_SYSTEMS = ("https://www.meddra.org", "http://terminology.hl7.org/CodeSystem/mdr")
@@ -182,9 +184,10 @@ def to_document(
         "description": description,
         "conditions_text": condition_texts,
         "criteria_text": _criteria_text(study.group),
-        "resource": resource,
-        "group": study.group,
-        "locations": study.locations,
-        "organizations": study.organizations,
+        # Pre-serialised once here, sent as stored bytes by the API (eclaire_search/stored.py).
+        "resource": stored.dumps(resource),
+        "group": stored.dumps(study.group) if study.group else None,
+        "locations": [stored.dumps(r) for r in study.locations],
+        "organizations": [stored.dumps(r) for r in study.organizations],
     }
     return document

@@ -21,6 +21,7 @@ from typing import Any
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_errors
 
+from eclaire_search import stored
 from eclaire_search.backend import OrjsonSerializer
 from eclaire_search.settings import PROJECT_ROOT, Settings
 from ingest.deadletter import DeadLetter, DeadLetterSink
@@ -139,12 +140,12 @@ def stored_studies(client: OpenSearch, alias: str) -> Iterator[MappedStudy]:
     for hit in helpers.scan(
         client, index=alias, _source=fields, size=1000, query={"query": {"match_all": {}}}
     ):
-        doc = hit["_source"]
+        doc = stored.decoded(hit["_source"])
         yield MappedStudy(
             id=hit["_id"],
             source=doc["source"],
             research_study=doc["resource"],
-            group=doc["group"],
+            group=doc["group"] or {},
             locations=doc.get("locations") or [],
             organizations=doc.get("organizations") or [],
             raw={},
