@@ -51,21 +51,12 @@ from bench.common import (
 from eclaire_search import localnode
 
 ALIAS = "eclaire-studies"
-PIT_LIMIT = 100_000
 OUTCOME = "OperationOutcome"
 
 
 def newest_run(data_dir: Path) -> dict[str, Any]:
     runs = sorted((data_dir / "runs").glob("*/summary.json"))
     return json.loads(runs[-1].read_text()) if runs else {}
-
-
-def set_pit_limit(url: str, limit: int | None) -> None:
-    os_call(
-        f"{url}/_cluster/settings",
-        {"transient": {"search.max_open_pit_context": limit}},
-        method="PUT",
-    )
 
 
 def clear_pits(url: str) -> None:
@@ -454,7 +445,6 @@ def outage(api: ApiProcess, outage_node: localnode.Node, plan: Path) -> dict[str
         marks["restart"] = time.time()
         localnode.start(outage_node)
         marks["healthy"] = time.time()
-        set_pit_limit(url, PIT_LIMIT)  # transient settings do not survive a restart
         time.sleep(10)
         # A frozen engine (accepts connections, never answers): the per-call timeout decides.
         pid = node_pid(outage_node)
@@ -534,13 +524,11 @@ def _count(values: Any) -> dict[str, int]:
 
 
 def pit_exhaustion(api: ApiProcess, url: str, plan: Path) -> dict[str, Any]:
-    """The façade opens a PIT for every first page with a next page: default limit, 50 req/s."""
+    """Paging at 50 req/s under OpenSearch's default PIT limit (300), as every run here."""
     clear_pits(url)
-    set_pit_limit(url, None)
     load = Load(plan, api.url, VAR / "runs" / "pit-load.json", rate=50, seconds=40)
     load.process.wait(timeout=120)
     run = load.stop()
-    set_pit_limit(url, PIT_LIMIT)
     clear_pits(url)
     first = next(
         (at for at, s in zip(run["started_at"], run["status"], strict=True) if s == 503), None
@@ -605,7 +593,6 @@ def node_loss(plan_seed: int = 7) -> dict[str, Any]:
     out["ingest"] = ingest(joined, datasets.ensure("19k"), "cluster")
     os_call(f"{urls[0]}/{ALIAS}/_settings", {"index": {"number_of_replicas": 1}}, method="PUT")
     out["green_after_replicas_s"] = wait_health(urls, ("green",), 3, 300)
-    set_pit_limit(urls[0], PIT_LIMIT)
     primary, replica, manager = shard_nodes(urls[0])
     victim = localnode.NODES[primary or "cluster-1"]
     out["shards"] = {
@@ -696,10 +683,7 @@ def main(argv: list[str] | None = None) -> int:
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "command": "make reliability",
         "machine": machine_facts(),
-        "opensearch_settings": {
-            "search.max_open_pit_context": f"{PIT_LIMIT} on the harness's nodes, except in "
-            "pit_exhaustion (default 300), so that each experiment measures its own failure mode"
-        },
+        "opensearch_settings": "defaults on every node (no raised search.max_open_pit_context)",
     }
     outage_node = node("outage")
     cluster_nodes = localnode.members("cluster")
@@ -714,7 +698,6 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         with phase("outage node", result):
             url = localnode.start(outage_node)
-            set_pit_limit(url, PIT_LIMIT)
         with phase("malformed records", result):
             records = malformed_load(url)
         expected_statistics = records.pop("_expected_statistics")
