@@ -24,6 +24,12 @@ MEDDRA_SYSTEMS = ("https://www.meddra.org", "http://terminology.hl7.org/CodeSyst
 GRP_OTHER, GRP_AGE, GRP_GENDER = "grp-other", "grp-age", "grp-gender"
 
 
+# hashlib lets go of the GIL for inputs of 2 KiB or more; with the bulk-sender thread waiting
+# for it, each study's hash then cost a thread switch (~0.5 ms, most of the hash's time in the
+# profile). Fed below that size the digest is the same and the GIL stays here.
+_HASH_CHUNK = 2000
+
+
 def content_hash(study: MappedStudy) -> str:
     """Hash of what a client can see, minus the bookkeeping the indexer itself sets (R12)."""
     resource = {k: v for k, v in study.research_study.items() if k != "meta"}
@@ -31,7 +37,11 @@ def content_hash(study: MappedStudy) -> str:
         [resource, study.group, study.locations, study.organizations],
         option=orjson.OPT_SORT_KEYS,
     )
-    return hashlib.sha256(payload).hexdigest()
+    digest = hashlib.sha256()
+    view = memoryview(payload)
+    for start in range(0, len(payload), _HASH_CHUNK):
+        digest.update(view[start : start + _HASH_CHUNK])
+    return digest.hexdigest()
 
 
 def _extension(resource: dict[str, Any], url: str) -> list[dict[str, Any]]:

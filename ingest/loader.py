@@ -115,6 +115,16 @@ def indexed_state(client: OpenSearch, alias: str) -> dict[str, Indexed]:
     return state
 
 
+def unchanged_in(previous: dict[str, Indexed]) -> Callable[[MappedStudy], bool]:
+    """Whether a study maps to what the index holds (same content hash)."""
+
+    def unchanged(study: MappedStudy) -> bool:
+        known = previous.get(study.id)
+        return known is not None and known.content_hash == content_hash(study)
+
+    return unchanged
+
+
 def versioned(
     study: MappedStudy, previous: Indexed | None, run_time: str
 ) -> tuple[str, dict[str, Any] | None]:
@@ -172,14 +182,19 @@ class Loader:
 
         A sender thread runs the bulk requests while this thread maps the next records, so
         Python's work and OpenSearch's indexing overlap (the socket wait releases the GIL).
+        Actions cross to it in batches: one queue hand-off (a GIL switch) per batch, not per
+        study.
         """
-        pending: queue.Queue[dict[str, Any] | None] = queue.Queue(maxsize=4 * self.chunk_size)
+        batch_size = 100
+        pending: queue.Queue[list[dict[str, Any]] | None] = queue.Queue(
+            maxsize=max(4, 4 * self.chunk_size // batch_size)
+        )
         failures: list[DeadLetter] = []
         errors: list[BaseException] = []
 
         def drain() -> Iterator[dict[str, Any]]:
-            while (action := pending.get()) is not None:
-                yield action
+            while (batch := pending.get()) is not None:
+                yield from batch
 
         def send() -> None:
             try:
@@ -214,10 +229,16 @@ class Loader:
         sender = threading.Thread(target=send, name="bulk-sender", daemon=True)
         sender.start()
         try:
+            batch: list[dict[str, Any]] = []
             for action in actions:
                 if errors:
                     break
-                pending.put(action)
+                batch.append(action)
+                if len(batch) >= batch_size:
+                    pending.put(batch)
+                    batch = []
+            if batch and not errors:
+                pending.put(batch)
         finally:
             pending.put(None)
             sender.join()
@@ -317,6 +338,7 @@ class Loader:
         self,
         outcomes: Iterable[MappedStudy | Unpublished],
         complete: Callable[[], bool] = lambda: True,
+        previous: dict[str, Indexed] | None = None,
     ) -> LoadSummary:
         """Upsert changed and new studies in the live index; delete unpublished ones, and the
         vanished ones only when ``complete()`` says every export was read to its end (a
@@ -327,7 +349,8 @@ class Loader:
             # documents every field the current mappings declare.
             return self.full_load(outcomes)
         summary = LoadSummary(index=current[0])
-        previous = indexed_state(self.client, self.alias)
+        if previous is None:
+            previous = indexed_state(self.client, self.alias)
         seen: set[str] = set()
         unpublished: set[str] = set()
         self._bulk(

@@ -16,7 +16,7 @@ import orjson
 
 from eclaire_search.settings import Settings
 from ingest.deadletter import DeadLetterSink, DeadLetterWriter
-from ingest.loader import Loader, LoadSummary, create_sync_client
+from ingest.loader import Loader, LoadSummary, create_sync_client, indexed_state, unchanged_in
 from ingest.mapping import MappedStudy, Unpublished
 from ingest.mapping_run import RunSummary, map_exports
 
@@ -67,8 +67,17 @@ def run_ingest(
     try:
         with DeadLetterWriter(run_dir / "dead-letters.ndjson") as dead:
             outcomes: Iterable[MappedStudy | Unpublished]
+            # Incremental: what the index holds, read once for the loader's diff and so that
+            # unchanged studies skip mapping-output validation.
+            previous = indexed_state(client, settings.index_alias) if mode != "full" else None
             if source is None:
-                outcomes = map_exports(list(paths), settings, dead_letters=dead, summary=mapping)
+                outcomes = map_exports(
+                    list(paths),
+                    settings,
+                    dead_letters=dead,
+                    summary=mapping,
+                    unchanged=unchanged_in(previous) if previous else None,
+                )
             else:
                 outcomes = source(list(paths), dead, mapping)
             loader = Loader(client, settings, dead)
@@ -76,7 +85,9 @@ def run_ingest(
                 load = loader.full_load(outcomes)
             else:
                 load = loader.incremental(
-                    outcomes, complete=lambda: all(f.complete for f in mapping.files.values())
+                    outcomes,
+                    complete=lambda: all(f.complete for f in mapping.files.values()),
+                    previous=previous,
                 )
     finally:
         client.close()
