@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from eclaire_search import stored
 from eclaire_search.errors import operation_outcome
+from eclaire_search.geo import distance_extension
 from eclaire_search.params import SearchRequest
 
 SUBSETTED = {
@@ -128,6 +129,10 @@ def searchset(
         }
         if hit.get("_score") is not None and request.has_text:
             entry["search"]["score"] = hit["_score"]
+        if request.near is not None:
+            nearest = request.near.nearest_km(source.get("site_geo") or [])
+            if nearest is not None:
+                entry["search"]["extension"] = [distance_extension(nearest)]
         entries.append(entry)
         if request.includes:
             included.extend(included_resources(source, request, assigners))

@@ -31,7 +31,7 @@ def search_parameter(param: SearchParam, base_url: str) -> dict[str, Any]:
         "description": param.description,
         "code": param.name,
         "base": ["ResearchStudy"],
-        "type": param.type.value,
+        "type": param.fhir_type,
         "expression": param.expression,
     }
     if param.modifiers:
@@ -54,7 +54,7 @@ def capability_statement(base_url: str, software_date: str) -> dict[str, Any]:
             "name": name,
             "definition": param.definition
             or f"{base_url}/SearchParameter/{search_parameter_id(param)}",
-            "type": param.type.value,
+            "type": param.fhir_type,
             "documentation": param.description,
         }
         for param in SEARCH_PARAMS

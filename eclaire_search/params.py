@@ -13,6 +13,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from eclaire_search.errors import InvalidSearch, Issue, NotAcceptable
+from eclaire_search.geo import GeoNear, parse_near
 from eclaire_search.searchparams import (
     BY_NAME,
     INCLUDES,
@@ -60,7 +61,7 @@ class Number:
     value: float
 
 
-Value = Token | DateRange | Number | str
+Value = Token | DateRange | Number | GeoNear | str
 NUMBER_VALUE = re.compile(r"^(?P<prefix>[a-z]{2})?(?P<number>-?\d+(\.\d+)?)\Z", re.ASCII)
 
 
@@ -95,6 +96,14 @@ class SearchRequest:
     @property
     def has_text(self) -> bool:
         return any(c.param.type is ParamType.TEXT for c in self.criteria)
+
+    @property
+    def near(self) -> GeoNear | None:
+        """The ``near`` position, which sorting by distance and the entries' distances use."""
+        for criterion in self.criteria:
+            if isinstance(criterion.values[0], GeoNear):
+                return criterion.values[0]
+        return None
 
 
 def split_commas(value: str) -> list[str]:
@@ -202,15 +211,16 @@ def parse_count(raw: str, max_count: int) -> tuple[int, Issue | None]:
     return count, None
 
 
-def parse_sort(raw: str, has_text: bool) -> tuple[SortKey, ...]:
+def parse_sort(raw: str, has_text: bool, has_near: bool = False) -> tuple[SortKey, ...]:
     keys = []
+    usable = {"_score": has_text, "near": has_near}
     for item in split_commas(raw):
         if not item:
             continue
         descending = item.startswith("-")
         name = item.lstrip("-")
-        if name not in SORT_FIELDS or (name == "_score" and not has_text):
-            allowed = ", ".join(n for n in SORT_FIELDS if n != "_score" or has_text)
+        if name not in SORT_FIELDS or not usable.get(name, True):
+            allowed = ", ".join(n for n in SORT_FIELDS if usable.get(n, True))
             raise InvalidSearch(f"_sort: cannot sort on {name!r}; use {allowed}", parameter="_sort")
         keys.append(SortKey(SORT_FIELDS[name], descending))
     return tuple(keys)
@@ -300,7 +310,11 @@ def parse_search(
     return SearchRequest(
         criteria=tuple(criteria),
         count=count,
-        sort=parse_sort(options.get("_sort", ""), has_text),
+        sort=parse_sort(
+            options.get("_sort", ""),
+            has_text,
+            any(c.param.type is ParamType.NEAR for c in criteria),
+        ),
         includes=frozenset(includes),
         summary=summary,
         elements=elements,
@@ -321,6 +335,12 @@ def parse_criterion(
         )
     if param.type is ParamType.TEXT or modifier == "text":
         return Criterion(param, modifier, (parse_text(value, param),))
+    if param.type is ParamType.NEAR:  # one position: its commas would be ambiguous with ORs
+        if len(value) > MAX_STRING_LENGTH or "," in value:
+            raise InvalidSearch(
+                "near: one position, latitude|longitude|distance|units", parameter=param.name
+            )
+        return Criterion(param, modifier, (parse_near(value),))
     raw_values = [v for v in split_commas(value) if v]
     if not raw_values:
         raise InvalidSearch(f"{param.name}: no value", parameter=param.name)

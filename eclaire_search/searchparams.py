@@ -19,6 +19,7 @@ class ParamType(StrEnum):
     STRING = "string"
     NUMBER = "number"
     TEXT = "special"  # _text / _content: full text, FHIR type "special"
+    NEAR = "near"  # near: a position and a radius, FHIR type "special" (as Location-near)
 
 
 DATE_PREFIXES = frozenset({"eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"})
@@ -67,6 +68,11 @@ class SearchParam:
     def __post_init__(self) -> None:
         if self.type is ParamType.DATE and not self.prefixes:
             object.__setattr__(self, "prefixes", DATE_PREFIXES)
+
+    @property
+    def fhir_type(self) -> str:
+        """The type FHIR declares: ``near`` is ``special``, as Location-near is."""
+        return "special" if self.type is ParamType.NEAR else self.type.value
 
 
 SEARCH_PARAMS: tuple[SearchParam, ...] = (
@@ -214,6 +220,13 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         modifiers=frozenset({"exact"}),
     ),
     SearchParam(
+        "near",
+        ParamType.NEAR,
+        ("site_geo",),
+        "ResearchStudy.site.resolve().ofType(Location).address",
+        "A site within a distance: `latitude|longitude|distance|units` (km default, 50 km).",
+    ),
+    SearchParam(
         "age",
         ParamType.NUMBER,
         ("age_range",),
@@ -243,6 +256,15 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         facet="sponsor_name.raw",
     ),
     SearchParam(
+        "therapeutic-area",
+        ParamType.STRING,
+        ("therapeutic_area",),
+        f"ResearchStudy.extension('{ig.EXT_THERAPEUTIC_AREA}').value",
+        "Therapeutic area starts with (case and accents ignored): Cardiologie, Diseases [C]…",
+        modifiers=STRING_MODIFIERS,
+        facet="therapeutic_area.raw",
+    ),
+    SearchParam(
         "recruitment-date",
         ParamType.DATE,
         ("recruitment_period",),
@@ -261,7 +283,8 @@ BY_NAME: dict[str, SearchParam] = {
 # Result parameters: they shape the answer rather than filter it.
 RESULT_PARAMS: dict[str, str] = {
     "_count": "Page size (default 20, at most 1000; 0 gives the total only).",
-    "_sort": "Comma list of _lastUpdated, _id, status, title (_score with text); - descends.",
+    "_sort": "Comma list of _lastUpdated, _id, status, title (_score with text, near with near); "
+    "- descends.",
     "_include": "*, ResearchStudy:site, ResearchStudy:enrollment, ResearchStudy:sponsor.",
     "_summary": "true, text, data, count or false.",
     "_elements": "Comma list of top-level elements to return (marked SUBSETTED).",
@@ -277,6 +300,7 @@ SORT_FIELDS: dict[str, str] = {
     "status": "status",
     "title": "title.sort",
     "_score": "_score",
+    "near": "near",  # distance of the nearest site to the near position
 }
 
 INCLUDES: tuple[str, ...] = (

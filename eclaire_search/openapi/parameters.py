@@ -51,6 +51,11 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("sommeil -enfant", "with one word excluded"),
     ),
     "title": (("Évaluation", "title starts with"),),
+    "therapeutic-area": (("Cardiologie", "therapeutic area starts with"),),
+    "near": (
+        ("45.76|4.83|30|km", "a site within 30 km of Lyon"),
+        ("48.85|2.35|5000|m", "a site within 5 km of central Paris"),
+    ),
     "category": (
         ("JARDE", "research involving people (loi Jardé)"),
         ("REG536", "clinical trial of a medicinal product (CTIS)"),
@@ -90,6 +95,8 @@ MODIFIER_EXAMPLES: dict[str, tuple[str, str]] = {
     "site-postal-code:exact": ("42270", "whole postal code"),
     "sponsor-name:exact": ("Laboratoire Fictif SA", "whole sponsor name"),
     "sponsor-name:contains": ("Fictif", "sponsor name contains"),
+    "therapeutic-area:exact": ("Neurologie", "whole therapeutic area"),
+    "therapeutic-area:contains": ("Neoplasms", "therapeutic area contains"),
     "condition:text": ("cancer", "words in the condition texts"),
 }
 MODIFIER_MEANING = {
@@ -127,7 +134,7 @@ def describe(param: SearchParam, modifier: str | None = None) -> str:
     lines = [param.description]
     if modifier:
         lines = [f"`{param.name}:{modifier}`: {MODIFIER_MEANING[modifier]}. {param.description}"]
-    lines.append(f"FHIR type `{param.type.value}`, expression `{param.expression}`.")
+    lines.append(f"FHIR type `{param.fhir_type}`, expression `{param.expression}`.")
     if param.codes:
         lines.append("Codes: " + ", ".join(f"`{c}`" for c in param.codes) + ".")
     if param.systems:
@@ -169,7 +176,7 @@ def search_parameter(name: str, param: SearchParam, modifier: str | None) -> Jso
         "required": False,
         "description": describe(param, modifier),
         "schema": schema,
-        "x-fhir-type": param.type.value,
+        "x-fhir-type": param.fhir_type,
     }
     if as_array:
         parameter.update(style="form", explode=True)
