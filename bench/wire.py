@@ -25,6 +25,33 @@ from bench.mix import search_pair
 REFERENCE_BYTES = {"read_by_id": 2_400, "page_100": 49_000}  # issue 16, compressed, NestJS
 
 
+def offline(body: bytes) -> dict[str, dict[str, float]]:
+    """What each coding and level would weigh for this body, and its CPU (ms): the choice a
+    compression middleware faces, measured on the façade's own identity answers."""
+    import gzip
+    import time
+
+    coders: dict[str, Any] = {
+        "gzip-1": lambda b: gzip.compress(b, compresslevel=1),
+        "gzip-6": lambda b: gzip.compress(b, compresslevel=6),
+    }
+    if find_spec("brotli"):
+        import brotli
+
+        coders["br-4"] = lambda b: brotli.compress(b, quality=4)
+        coders["br-5"] = lambda b: brotli.compress(b, quality=5)
+    if find_spec("zstandard"):
+        import zstandard
+
+        coders["zstd-3"] = lambda b: zstandard.ZstdCompressor(level=3).compress(b)
+    out = {}
+    for name, coder in coders.items():
+        started = time.process_time()
+        size = len(coder(body))
+        out[name] = {"bytes": size, "cpu_ms": round((time.process_time() - started) * 1000, 2)}
+    return out
+
+
 def codings() -> list[str]:
     """identity, gzip, and br / zstd when httpx can decode them here."""
     found = ["identity", "gzip"]
@@ -66,12 +93,15 @@ def measure(
         },
     )
     response.read()
-    return {
+    out: dict[str, Any] = {
         "status": response.status_code,
         "bytes": response.num_bytes_downloaded,
         "decoded_bytes": len(response.content),
         "content_encoding": response.headers.get("content-encoding", "identity"),
     }
+    if coding == "identity" and response.status_code == 200:
+        out["would_be"] = offline(response.content)
+    return out
 
 
 def probe(plan: dict[str, Any], facade: str, raw: str | None) -> dict[str, Any]:
