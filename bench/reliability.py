@@ -1,4 +1,5 @@
-"""`make reliability`: hostile input, outage, reindex under load, malformed records, node loss.
+"""`make reliability`: hostile input, public-traffic attacks, outage, reindex under load,
+malformed records, node loss.
 
     python -m bench.reliability [--hostile 12000] [--schemathesis-seconds 120]
 
@@ -138,19 +139,27 @@ def real_cursors(api: str) -> list[str]:
 
 
 def expired_cursor(api: str, url: str) -> dict[str, Any]:
-    """A genuine cursor whose point-in-time is gone must be a 410 OperationOutcome.
+    """A genuine cursor whose index was pruned must be a 410 OperationOutcome.
 
-    The first next link carries no PIT (one is opened when it is followed), so the cursor
-    tested is the second page's next link; all PITs are then deleted on the node."""
+    Cursors pin the concrete index of their first page; a full load with
+    ECLAIRE_KEEP_INDICES=0 swaps the alias and deletes that index at once."""
 
     def next_link(target: str) -> str:
         bundle = httpx.get(target, timeout=10).json()
         return next(link["url"] for link in bundle["link"] if link["relation"] == "next")
 
     third = next_link(next_link(f"{api}/R4/ResearchStudy?status=active&_count=5"))
-    clear_pits(url)
+    env = api_env(
+        url, ECLAIRE_VALIDATION="none", ECLAIRE_INDEX_ALIAS=ALIAS, ECLAIRE_KEEP_INDICES="0"
+    )
+    status, _, _, _ = run_measured(
+        [ECLAIRE, "ingest", *datasets.files(datasets.ensure("19k-malformed"))],
+        env,
+        VAR / "logs" / "rel-ingest-prune.log",
+    )
     response = httpx.get(third, timeout=10)
     return {
+        "reload_exit_status": status,
         "status": response.status_code,
         "operation_outcome": response.headers.get("content-type", "").startswith(
             "application/fhir+json"
@@ -520,27 +529,15 @@ def _count(values: Any) -> dict[str, int]:
     return out
 
 
-# --- PIT exhaustion (default OpenSearch limit) ----------------------------------------------
+# --- public-traffic attacks (issue 12), OpenSearch defaults ----------------------------------
 
 
-def pit_exhaustion(api: ApiProcess, url: str, plan: Path) -> dict[str, Any]:
-    """Paging at 50 req/s under OpenSearch's default PIT limit (300), as every run here."""
-    clear_pits(url)
-    load = Load(plan, api.url, VAR / "runs" / "pit-load.json", rate=50, seconds=40)
-    load.process.wait(timeout=120)
-    run = load.stop()
-    clear_pits(url)
-    first = next(
-        (at for at, s in zip(run["started_at"], run["status"], strict=True) if s == 503), None
-    )
-    return {
-        "search.max_open_pit_context": 300,
-        "rate_rps": 50,
-        "requests": run["completed"],
-        "statuses": _count(run["status"]),
-        "seconds_to_first_503": first,
-        "samples": {k: v for k, v in run.get("samples", {}).items() if "503" in k},
-    }
+def public_attacks(api: ApiProcess, url: str) -> dict[str, Any]:
+    """Next-link flood, :contains lists at the limits, 20 parallel exports, parallel
+    1000-study pages — each with a normal client beside it (bench/attacks.py)."""
+    from bench import attacks
+
+    return asyncio.run(attacks.run(api.url, url, api.pid, attacks.ATTACKS))
 
 
 # --- node loss on a three-node cluster -----------------------------------------------------
@@ -683,7 +680,9 @@ def main(argv: list[str] | None = None) -> int:
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "command": "make reliability",
         "machine": machine_facts(),
-        "opensearch_settings": "defaults on every node (no raised search.max_open_pit_context)",
+        "opensearch_settings": {
+            "search.max_open_pit_context": "OpenSearch's default (300): the API opens no PIT"
+        },
     }
     outage_node = node("outage")
     cluster_nodes = localnode.members("cluster")
@@ -721,8 +720,8 @@ def main(argv: list[str] | None = None) -> int:
             result["client_errors_not_operation_outcome"] = ours[
                 "client_errors_not_operation_outcome"
             ] + int(fuzz.get("client_errors_not_operation_outcome", 0))
-            with phase("pit exhaustion", result):
-                result["pit_exhaustion"] = pit_exhaustion(api, url, plan)
+            with phase("public attacks", result):
+                result["attacks"] = public_attacks(api, url)
             with phase("reindex under load", result):
                 reindex = reindex_under_load(api, url, plan)
             result["reindex"] = reindex

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlencode
 
 from eclaire_search import stored
 from eclaire_search.errors import operation_outcome
@@ -51,7 +50,9 @@ ALWAYS_KEPT = frozenset({"resourceType", "id", "meta", "status"})
 
 
 def _tagged(resource: dict[str, Any], kept: Iterable[str]) -> dict[str, Any]:
-    subset = {k: v for k, v in resource.items() if k in kept}
+    names = set(kept)
+    # A primitive's extensions (``_title``: the English original of a translation) go with it.
+    subset = {k: v for k, v in resource.items() if k in names or (k[:1] == "_" and k[1:] in names)}
     meta = dict(subset.get("meta") or {})
     meta["tag"] = [*meta.get("tag", []), SUBSETTED]
     subset["meta"] = meta
@@ -96,13 +97,6 @@ def included_resources(
             if key in assigners:
                 found.append(assigners[key])
     return found
-
-
-def page_url(base: str, used: tuple[tuple[str, str], ...], cursor: str | None = None) -> str:
-    params = list(used)
-    if cursor:
-        params.append(("_cursor", cursor))
-    return f"{base}?{urlencode(params)}" if params else base
 
 
 def searchset(

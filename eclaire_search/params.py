@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from eclaire_search.errors import InvalidSearch, Issue, NotAcceptable
 from eclaire_search.geo import GeoNear, parse_near
+from eclaire_search.paging import check_offset
 from eclaire_search.searchparams import (
     BY_NAME,
     INCLUDES,
@@ -88,6 +89,7 @@ class SearchRequest:
     elements: tuple[str, ...] | None = None
     total: Literal["none", "estimate", "accurate"] = "accurate"
     cursor: str | None = None
+    offset: int = 0  # _getpagesoffset: rank of the first result (offset paging)
     pretty: bool = False
     warnings: tuple[Issue, ...] = ()
     # The parameters actually used, normalised, for the self link.
@@ -211,6 +213,19 @@ def parse_count(raw: str, max_count: int) -> tuple[int, Issue | None]:
     return count, None
 
 
+def parse_offset(raw: str | None, count: int) -> int:
+    """_getpagesoffset (the production API's offset paging), within the engine's window."""
+    if raw is None:
+        return 0
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise InvalidSearch(
+            f"_getpagesoffset: {raw!r} is not a non-negative integer", parameter="_getpagesoffset"
+        )
+    offset = int(raw)
+    check_offset(offset, count)
+    return offset
+
+
 def parse_sort(raw: str, has_text: bool, has_near: bool = False) -> tuple[SortKey, ...]:
     keys = []
     usable = {"_score": has_text, "near": has_near}
@@ -271,7 +286,7 @@ def parse_search(
             if name in options and name != "_cursor":
                 raise InvalidSearch(f"{name} given more than once", parameter=name)
             options[name] = value
-            if name != "_cursor":
+            if name not in ("_cursor", "_getpagesoffset"):  # paging position, not the search
                 used.append((key, value))
         elif name in BY_NAME:
             criteria.append(parse_criterion(BY_NAME[name], modifier or None, value, zone, moment))
@@ -286,6 +301,14 @@ def parse_search(
         count, warning = parse_count(options["_count"], max_count)
         if warning:
             warnings.append(warning)
+        used = [(k, str(count)) if k == "_count" else (k, v) for k, v in used]  # as served
+    offset = parse_offset(options.get("_getpagesoffset"), count)
+    if offset and "_cursor" in options:
+        raise InvalidSearch(
+            "_getpagesoffset and _cursor cannot be combined: a cursor already says where "
+            "the page starts",
+            parameter="_getpagesoffset",
+        )
     has_text = any(c.param.type is ParamType.TEXT for c in criteria)
     summary = options.get("_summary")
     if summary is not None and summary not in SUMMARY_VALUES:
@@ -320,6 +343,7 @@ def parse_search(
         elements=elements,
         total=total,  # type: ignore[arg-type]
         cursor=options.get("_cursor"),
+        offset=offset,
         pretty=pretty == "true",
         warnings=tuple(warnings),
         used=tuple(used),

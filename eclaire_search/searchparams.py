@@ -292,6 +292,7 @@ RESULT_PARAMS: dict[str, str] = {
     "_format": "json or application/fhir+json (xml is not offered).",
     "_pretty": "true to indent the JSON.",
     "_cursor": "Opaque paging cursor from a next/previous link.",
+    "_getpagesoffset": "Offset paging: skip this many results (offset + _count ≤ 10,000).",
 }
 
 SORT_FIELDS: dict[str, str] = {

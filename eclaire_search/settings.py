@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +62,37 @@ class Settings(BaseSettings):
         "", description="Comma-separated origins allowed by CORS (`*` for any; empty: none)."
     )
 
+    # --- Heavy work: concurrency caps (per API process; 429 + Retry-After beyond) ------------
+    export_max_concurrent: int = Field(4, description="Exports streaming at once, service-wide.")
+    export_max_per_client: int = Field(1, description="Exports streaming at once per client.")
+    export_write_timeout: float = Field(
+        30.0,
+        description="Seconds an export waits for a client to take the next chunk before "
+        "dropping it (a client that stops reading).",
+    )
+    big_page_count: int = Field(
+        200, description="A search page with a larger _count is a big page (capped below)."
+    )
+    big_include_count: int = Field(
+        50, description="A page with _include and a larger _count is a big page."
+    )
+    big_page_max_concurrent: int = Field(2, description="Big pages built at once, service-wide.")
+    big_page_max_per_client: int = Field(1, description="Big pages built at once per client.")
+
+    # --- Cost budget of one search, checked before the engine is called (400 beyond) ---------
+    max_total_values: int = Field(
+        200, description="Values (comma-separated ones counted apart) across all parameters."
+    )
+    max_values_per_param: int = Field(100, description="Values of one search parameter.")
+    contains_min_length: int = Field(3, description="Shortest value of a :contains search.")
+    max_contains_values: int = Field(
+        10, description="Values across every :contains parameter of one search."
+    )
+    max_clauses: int = Field(
+        1000,
+        description="Estimated query clauses of one search (the engine refuses above 1,024).",
+    )
+
     # --- Ingest ------------------------------------------------------------------------------
     data_dir: Path = Field(
         PROJECT_ROOT / "var", description="Where runs, dead letters and locks go."
@@ -102,6 +133,27 @@ class Settings(BaseSettings):
         "eclaire-search",
         description="Filesystem location of that repository: relative to the node's `path.repo`, "
         "or an absolute path under it (on a cluster, a directory every node mounts).",
+    )
+
+    # --- Translation of CTIS texts (DeepL) ------------------------------------------------
+    deepl_auth_key: SecretStr | None = Field(
+        None, description="DeepL API key; without it CTIS texts stay in English (said once)."
+    )
+    deepl_server_url: str | None = Field(
+        None,
+        description="DeepL API base URL (the client's server_url; default: chosen by the key).",
+    )
+    deepl_char_budget: int = Field(
+        1_000_000,
+        ge=0,
+        description="Most characters sent to DeepL in one run; the rest waits for the next run.",
+    )
+    deepl_glossary_id: str | None = Field(
+        None, description="DeepL glossary (EN→FR) applied to every translation."
+    )
+    translation_memory_index: str = Field(
+        "eclaire-translation-memory",
+        description="OpenSearch index of past translations, so a text is paid for once.",
     )
 
     @property

@@ -7,6 +7,7 @@ text never reaches ``query_string``.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -145,9 +146,15 @@ def criterion_clause(criterion: Criterion) -> tuple[str, Body]:
         )
     if param.type is ParamType.NEAR:
         return "filter", near_clause(field, criterion.values[0])
-    if param.type is ParamType.NUMBER:  # eq on a range field: the range contains the number
+    if param.type is ParamType.NUMBER:
+        # eq on a whole-year range field: a band "18-64" admits a person from 18 until the eve
+        # of 65, so an exact age of 30.5 (a valid FHIR number) is matched as 30 completed years.
         return "filter", any_of(
-            [{"term": {field: v.value}} for v in criterion.values if isinstance(v, Number)]
+            [
+                {"term": {field: math.floor(v.value)}}
+                for v in criterion.values
+                if isinstance(v, Number)
+            ]
         )
     raise NotImplementedError(f"no translation for {param.type}")  # pragma: no cover
 
@@ -236,8 +243,10 @@ def search_body(
     *,
     search_after: list[Any] | None = None,
     reverse: bool = False,
+    offset: int = 0,
 ) -> Body:
-    """The body for one page. ``reverse`` walks backwards (for ``previous`` links)."""
+    """The body for one page. ``reverse`` walks backwards (for ``previous`` links);
+    ``offset`` skips results (``_getpagesoffset``, within the engine's window)."""
     size = 0 if request.summary == "count" else request.count
     body: Body = {
         "query": query(request.criteria),
@@ -251,4 +260,6 @@ def search_body(
         body["_source"] = False
     if search_after is not None:
         body["search_after"] = search_after
+    elif offset and size:
+        body["from"] = offset
     return body

@@ -203,6 +203,7 @@ def result_schemas() -> dict[str, Json]:
         "_format": _enum([*FORMATS_JSON, *FORMATS_XML]),
         "_pretty": _enum(("true", "false")),
         "_cursor": {"type": "string"},
+        "_getpagesoffset": {"type": "integer", "minimum": 0, "maximum": 9999},
     }
 
 
