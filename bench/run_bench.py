@@ -13,7 +13,7 @@ Steps, all on the dedicated ``bench`` node (127.0.0.1:9270, 1 GiB heap), never `
    own bodies, in alternating order over ``--rounds`` rounds: on the 200k index right after its
    load, then on the 19k index (the scale curve); OpenSearch keeps its default limits (no
    raised ``search.max_open_pit_context``);
-4. the bytes on the wire per query kind, identity and compressed (bench/wire.py);
+4. the bytes on the wire per query kind, identity and compressed (bench/wire_probe.py);
 5. the façade under pyinstrument for one more façade run (profile.html / profile.txt).
 
 Writes bench/results/latest.json, latest.md and latency.png. Figures, not assertions.
@@ -34,7 +34,8 @@ from typing import Any
 import httpx
 import orjson
 
-from bench import datasets, mix, wire
+from bench import datasets, mix
+from bench import wire_probe as wire
 from bench.common import (
     ECLAIRE,
     PYTHON,

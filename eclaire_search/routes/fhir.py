@@ -15,6 +15,7 @@ from eclaire_search.budget import check_budget
 from eclaire_search.capability import capability_statement, custom_search_parameter
 from eclaire_search.clientaddr import client_address
 from eclaire_search.errors import MethodNotAllowed, NotSupported, ResourceNotFound
+from eclaire_search.origin import fhir_base
 from eclaire_search.params import SearchRequest, check_format, parse_search
 from eclaire_search.responses import FHIRResponse
 from eclaire_search.search import search_studies
@@ -32,10 +33,8 @@ def state(request: Request) -> AppState:
 
 
 def base_url(request: Request) -> str:
-    configured = state(request).settings.base_url
-    if configured:
-        return configured.rstrip("/")
-    return str(request.base_url).rstrip("/") + "/R4"
+    """The FHIR base of emitted links (``origin.fhir_base``: configured or trusted Host)."""
+    return fhir_base(request)
 
 
 def pretty(request: Request) -> bool:
@@ -99,7 +98,7 @@ async def locate(app: AppState, kind: str, resource_id: str, base: str) -> Store
         source = await app.backend.get_source(
             resource_id.removesuffix("-enrollment-group"), ["group"]
         )
-        return source.get("group") if source else None
+        return (source.get("group") or None) if source else None  # an empty Group is never served
     if kind == "Organization" and resource_id.endswith("-primary-sponsor"):
         study_id = resource_id.removesuffix("-primary-sponsor")
         source = await app.backend.get_source(study_id, ["organizations"])
