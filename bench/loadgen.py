@@ -1,7 +1,7 @@
 """The load client: a separate process that plays one query mix at a fixed concurrency.
 
     python -m bench.loadgen PLAN.json --target facade|raw --base URL --out OUT.json
-        [--concurrency 8] [--requests 4000] [--seconds 60] [--rate 0] [--accept-encoding gzip]
+        [--concurrency 8] [--requests 4000] [--seconds 60] [--rate 0] [--accept-encoding CODINGS]
 
 The plan (``bench/mix.py``) holds, for every query, the façade request and the OpenSearch
 request the façade sends for it (same body, same ``_source``, same size); ``--target`` picks
@@ -14,8 +14,9 @@ Deep paging is a walk: each worker follows its own chain of pages (the façade's
 on the raw side the same point-in-time + ``search_after`` pages, opening the PIT when the second
 page is asked for, exactly as the façade does) and starts a new walk after ``max_pages``.
 
-Every request sends ``--accept-encoding`` (``gzip`` by default, as browsers and harvesters do;
-raw OpenSearch compresses then too) and the bytes each answer took on the wire are recorded.
+Every request sends ``--accept-encoding`` (by default what browsers send, ``gzip, deflate, br,
+zstd``: the façade then answers zstd, raw OpenSearch gzip) and the bytes each answer took on
+the wire are recorded. Until 18:40 UTC on 2026-12-01 the default was ``gzip`` alone.
 """
 
 from __future__ import annotations
@@ -249,7 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=10.0)
-    parser.add_argument("--accept-encoding", default="gzip", help="'identity' for none")
+    parser.add_argument(
+        "--accept-encoding",
+        default="gzip, deflate, br, zstd",  # what Chrome and Firefox send; 'identity' for none
+    )
     args = parser.parse_args(argv)
     result = asyncio.run(play(args))
     Path(args.out).write_bytes(orjson.dumps(result))

@@ -522,8 +522,9 @@ def main(argv: list[str] | None = None) -> int:
             "search.max_open_pit_context": f"OpenSearch's default ({DEFAULT_PIT_LIMIT}); "
             "the API opens no PIT",
         },
-        "accept_encoding": "gzip on every request of the rounds, both targets (raw OpenSearch "
-        "compresses too: http.compression is on by default)",
+        "accept_encoding": "what browsers send (gzip, deflate, br, zstd) on every request of "
+        "the rounds, both targets: the façade answers zstd, raw OpenSearch gzip "
+        "(http.compression is on by default)",
     }
     rates = result["ingest_studies_per_s"]
     growth = result["scale"].get("p50_growth_200k_over_19k") or {}
