@@ -50,7 +50,7 @@ node_modules/.installed: package.json package-lock.json
 
 node-tools: node_modules/.installed
 
-# Rebuild eclaire_search/data/communes.tsv.gz from the packages (committed; see the script).
+# Rebuild eclaire_core/data/communes.tsv.gz from the packages (committed; see the script).
 gazetteer: install node-tools
 	$(BIN)/pip install --quiet -e '.[gazetteer]'
 	$(BIN)/python scripts/build_gazetteer.py

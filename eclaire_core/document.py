@@ -13,6 +13,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from eclaire_core.stored import Stored, loads
+
 RESOURCE: Final = "resource"
 GROUP: Final = "group"
 LOCATIONS: Final = "locations"
@@ -44,7 +46,7 @@ def stored_parts(includes: Collection[str]) -> list[str]:
     return [i.part for i in INCLUDES if i.name in includes or WILDCARD in includes]
 
 
-def _as_list(value: Any) -> list[dict[str, Any]]:
+def _as_list(value: Any) -> list[Stored]:
     if not value:  # an absent or empty part (a study ingested without its Group)
         return []
     return list(value) if isinstance(value, list) else [value]
@@ -54,12 +56,13 @@ def linked_resources(
     source: Mapping[str, Any],
     includes: Collection[str],
     assigners: Mapping[str, dict[str, Any]],
-) -> list[dict[str, Any]]:
-    """What ``_include`` adds for one study: its sites, Group and sponsor as asked; ``*``
-    follows every reference, so it also brings the Organizations that assigned its ids."""
+) -> list[Stored]:
+    """What ``_include`` adds for one study, as stored (JSON strings: see ``stored``): its
+    Group, sites and sponsor as asked; ``*`` follows every reference, so it also brings the
+    Organizations that assigned its ids."""
     found = [r for part in stored_parts(includes) for r in _as_list(source.get(part)) if r]
     if WILDCARD in includes:
-        for identifier in source[RESOURCE].get("identifier", []):
+        for identifier in loads(source[RESOURCE]).get("identifier", []):
             ref = (identifier.get("assigner") or {}).get("reference", "")
             key = ref.removeprefix("Organization/")
             if key in assigners:

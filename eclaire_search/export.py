@@ -16,11 +16,11 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import orjson
 from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
+from eclaire_core import stored
 from eclaire_core.document import RESOURCE, linked_resources, stored_parts
 from eclaire_search.query import bool_query
 from eclaire_search.search_request import SearchRequest
@@ -71,7 +71,7 @@ def _joined(values: Any) -> str:
 
 
 def csv_row(source: dict[str, Any]) -> list[str]:
-    resource = source["resource"]
+    resource = stored.loads(source["resource"])
     identifiers = [i.get("value", "") for i in resource.get("identifier", [])]
     return [
         resource["id"],
@@ -107,18 +107,19 @@ async def ndjson_stream(
     assigners: dict[str, dict[str, Any]],
 ) -> AsyncIterator[bytes]:
     """One ResearchStudy per line, each followed by its linked resources when asked (the
-    ``_include`` rules of a searchset; an assigner Organization is written once per export)."""
-    newline = orjson.OPT_APPEND_NEWLINE
+    ``_include`` rules of a searchset; an assigner Organization is written once per export).
+    Stored resources go out as the bytes the ingest wrote, not re-encoded."""
     written: set[str] = set()
     async for hit in hits:
         source = hit["_source"]
-        lines = [orjson.dumps(source[RESOURCE], option=newline)]
+        lines = [stored.line(source[RESOURCE])]
         for linked in linked_resources(source, request.includes, assigners):
-            if linked["id"] in assigners:
-                if linked["id"] in written:
+            _, linked_id = stored.key(linked)
+            if linked_id in assigners:
+                if linked_id in written:
                     continue
-                written.add(linked["id"])
-            lines.append(orjson.dumps(linked, option=newline))
+                written.add(linked_id)
+            lines.append(stored.line(linked))
         yield b"".join(lines)
 
 

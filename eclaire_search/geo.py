@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from eclaire_core.gazetteer import distance_km
 from eclaire_search.errors import InvalidSearch
-from eclaire_search.gazetteer import distance_km
 
 DISTANCE_EXTENSION: Final = "http://hl7.org/fhir/StructureDefinition/location-distance"
 UCUM: Final = "http://unitsofmeasure.org"

@@ -9,7 +9,7 @@ here talks to OpenSearch; the indexer consumes :func:`map_exports`' iterator.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
@@ -31,10 +31,13 @@ def map_exports(
     summary: RunSummary | None = None,
     meddra: MeddraTable | None = None,
     exclusions: frozenset[str] | None = None,
+    unchanged: Callable[[MappedStudy], bool] | None = None,
 ) -> Iterator[MappedStudy | Unpublished]:
     """Yield every mapped or unpublished study of the files, in file order.
 
-    Pass a ``summary`` to read the counts after the iterator is exhausted.
+    Pass a ``summary`` to read the counts after the iterator is exhausted. ``unchanged`` (an
+    incremental run) tells which studies map to what the index already holds: their output
+    was accepted before, so it is not validated again.
     """
     book = RunBook(summary if summary is not None else RunSummary(), dead_letters)
     meddra = meddra if meddra is not None else MeddraTable.load(settings.meddra_table)
@@ -57,8 +60,10 @@ def map_exports(
                     raise RecordRejected(
                         f"duplicate id, first seen in {seen[study_id]}", "duplicate"
                     )
-                if isinstance(outcome, MappedStudy) and should_validate(
-                    study_id, settings.validation
+                if (
+                    isinstance(outcome, MappedStudy)
+                    and should_validate(study_id, settings.validation)
+                    and not (unchanged and unchanged(outcome))
                 ):
                     book.validated()
                     validate(outcome)

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from eclaire_core.gazetteer import Place, distance_km, gazetteer
 from eclaire_core.meddra import MeddraTable
 from eclaire_core.resources import GROUP_SUFFIX, SITE_ID
-from eclaire_search.gazetteer import Place, distance_km, gazetteer
 from eclaire_search.geo import DISTANCE_EXTENSION
 from eclaire_search.pages.detail import eligibility_of
 from eclaire_search.pages.form import (

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from eclaire_core import stored
 from eclaire_core.document import PART_OF_TYPE, RESOURCE
 from eclaire_core.resources import owner
+from eclaire_core.stored import Stored
 from eclaire_search.budget import check_budget
 from eclaire_search.capability import capability_statement, custom_search_parameter
 from eclaire_search.clientaddr import client_address
@@ -84,9 +85,10 @@ async def search(request: Request) -> Response:
     return FHIRResponse(bundle, pretty=search_request.pretty, headers=headers)
 
 
-async def locate(app: AppState, kind: str, resource_id: str, base: str) -> dict[str, Any] | None:
+async def locate(app: AppState, kind: str, resource_id: str, base: str) -> Stored | None:
     """Find one resource: every one of them lives inside its study's document, which its id
-    names (``eclaire_core.resources.owner``); the assigners and SearchParameters are fixed."""
+    names (``eclaire_core.resources.owner``), as stored JSON sent as it is
+    (``eclaire_core/stored.py``); the assigners and SearchParameters are fixed."""
     if kind == "SearchParameter":
         return custom_search_parameter(resource_id, base)
     if kind == "Organization" and resource_id in app.assigners:
@@ -96,11 +98,11 @@ async def locate(app: AppState, kind: str, resource_id: str, base: str) -> dict[
     if study_id is None or part is None:
         return None
     source = await app.backend.get_source(study_id, [part])
-    stored = (source or {}).get(part)
-    if isinstance(stored, list):
-        found = [r for r in stored if r.get("id") == resource_id]
-        return found[0] if found else None
-    return stored or None  # an empty Group is never served
+    found = (source or {}).get(part)
+    if isinstance(found, list):
+        matches = [r for r in found if stored.key(r)[1] == resource_id]
+        return matches[0] if matches else None
+    return found or None  # an empty Group is never served
 
 
 def not_modified(request: Request, etag: str | None, last_modified: datetime | None) -> bool:
@@ -125,7 +127,7 @@ async def read(request: Request) -> Response:
         resource = await locate(state(request), kind, resource_id, base_url(request))
     if resource is None:
         raise ResourceNotFound(f"{kind}/{resource_id} is not known")
-    meta = resource.get("meta") or {}
+    meta = stored.meta(resource)
     headers: dict[str, str] = {}
     etag = f'W/"{meta["versionId"]}"' if meta.get("versionId") else None
     last_modified = None
@@ -136,7 +138,7 @@ async def read(request: Request) -> Response:
         headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
     if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
-    return FHIRResponse(resource, headers=headers, pretty=pretty(request))
+    return FHIRResponse(stored.fragment(resource), headers=headers, pretty=pretty(request))
 
 
 async def type_level(request: Request) -> Response:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from studies_fixture import alias_settings, drop_alias, jarde_records
 
+from eclaire_core import stored
+from eclaire_core.gazetteer import gazetteer
 from eclaire_core.opensearch import sync_client
 from eclaire_core.settings import Settings
-from eclaire_search.gazetteer import gazetteer
 from ingest.pipeline import run_ingest
 
 NOWHERE = {
@@ -44,7 +45,7 @@ def test_placed_and_unplaced_sites(settings: Settings, tmp_path: Path) -> None:
     hits = client.search(index=settings.index_alias, body={"size": 10})["hits"]["hits"]
     client.close()
     for hit in hits:
-        source = hit["_source"]
+        source = stored.decoded(hit["_source"])
         expected = []
         for location in source["locations"]:
             address = location["address"]
