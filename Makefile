@@ -74,7 +74,7 @@ bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.run_bench
 
 reliability: $(VENV)/.bench-installed
-	$(BIN)/python -m bench.reliability
+	$(BIN)/python -m bench.reliability $(if $(ONLY),--only $(ONLY))
 
 stop:
 	$(BIN)/python -m eclaire_search.localnode stop --name run
