@@ -207,8 +207,9 @@ def held_requests(base: str, count: int) -> list[socket.socket]:
 
 
 def test_concurrency_cap_answers_an_operation_outcome(loaded: Loaded, tmp_path: Path) -> None:
-    limits = {"ECLAIRE_LIMIT_CONCURRENCY": "3", "ECLAIRE_HEADER_TIMEOUT": "60"}
-    with serving(loaded, tmp_path / "serve.log", **limits) as (base, _):
+    with serving(
+        loaded, tmp_path / "serve.log", ECLAIRE_LIMIT_CONCURRENCY="3", ECLAIRE_HEADER_TIMEOUT="60"
+    ) as (base, _):
         held = held_requests(base, 3)
         try:
             deadline = time.monotonic() + 60  # until the server has started all three
@@ -232,8 +233,9 @@ def test_concurrency_cap_answers_an_operation_outcome(loaded: Loaded, tmp_path: 
 def test_connections_sending_headers_do_not_count(loaded: Loaded, tmp_path: Path) -> None:
     """Slowloris regression (bench/attacks.py slow_headers): more half-sent header blocks than
     the cap must not turn a real request into a 503; the header deadline deals with them."""
-    limits = {"ECLAIRE_LIMIT_CONCURRENCY": "3", "ECLAIRE_HEADER_TIMEOUT": "60"}
-    with serving(loaded, tmp_path / "serve.log", **limits) as (base, _):
+    with serving(
+        loaded, tmp_path / "serve.log", ECLAIRE_LIMIT_CONCURRENCY="3", ECLAIRE_HEADER_TIMEOUT="60"
+    ) as (base, _):
         host, port = base.removeprefix("http://").split(":")
         slow = [socket.create_connection((host, int(port)), timeout=30) for _ in range(6)]
         try:
