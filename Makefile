@@ -79,7 +79,7 @@ relevance: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.relevance
 
 reliability: $(VENV)/.bench-installed
-	$(BIN)/python -m bench.reliability
+	$(BIN)/python -m bench.reliability $(if $(ONLY),--only $(ONLY))
 
 stop:
 	$(BIN)/python -m eclaire_search.localnode stop --name run
