@@ -80,7 +80,7 @@ relevance: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.relevance
 
 reliability: $(VENV)/.bench-installed
-	$(BIN)/python -m bench.reliability
+	$(BIN)/python -m bench.reliability $(if $(ONLY),--only $(ONLY))
 
 stop:
 	$(BIN)/python -m devtools.localnode stop --name run
