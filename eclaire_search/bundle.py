@@ -5,6 +5,7 @@ Also the R4 ``_summary`` / ``_elements`` subsetting, which marks what it cuts as
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -135,7 +136,8 @@ def searchset(
         )
     if request.warnings:
         entries.append(
-            {
+            {  # a resource that lives nowhere else: a fresh urn:uuid names it (bdl-7, bdl-8)
+                "fullUrl": f"urn:uuid:{uuid.uuid4()}",
                 "resource": operation_outcome(list(request.warnings)),
                 "search": {"mode": "outcome"},
             }

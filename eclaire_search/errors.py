@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from eclaire_search.narrative import generated
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -30,7 +32,16 @@ class Issue:
 
 
 def operation_outcome(issues: list[Issue]) -> dict[str, Any]:
-    return {"resourceType": "OperationOutcome", "issue": [i.as_fhir() for i in issues]}
+    """The OperationOutcome of these issues, with a narrative that lists them (dom-6)."""
+    text = generated(
+        "Operation outcome",
+        [(f"{i.severity} ({i.code})", i.diagnostics) for i in issues],
+    )
+    return {
+        "resourceType": "OperationOutcome",
+        "text": text,
+        "issue": [i.as_fhir() for i in issues],
+    }
 
 
 class FHIRError(Exception):
@@ -88,6 +99,13 @@ class MethodNotAllowed(FHIRError):
 
 class NotAcceptable(FHIRError):
     status_code = 406
+    issue_code = "not-supported"
+
+
+class UnsupportedMediaType(FHIRError):
+    """A POST _search body that is not a form (FHIR search posts form parameters only)."""
+
+    status_code = 415
     issue_code = "not-supported"
 
 

@@ -18,7 +18,7 @@ class ParamType(StrEnum):
     DATE = "date"
     STRING = "string"
     NUMBER = "number"
-    TEXT = "special"  # _text / _content: full text, FHIR type "special"
+    TEXT = "text"  # _text / _content: full text (FHIR R4 declares them ``string``)
 
 
 DATE_PREFIXES = frozenset({"eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"})
@@ -67,6 +67,11 @@ class SearchParam:
     def __post_init__(self) -> None:
         if self.type is ParamType.DATE and not self.prefixes:
             object.__setattr__(self, "prefixes", DATE_PREFIXES)
+
+    @property
+    def fhir_type(self) -> str:
+        """The type FHIR declares: R4 defines ``_text`` and ``_content`` as ``string``."""
+        return "string" if self.type is ParamType.TEXT else self.type.value
 
 
 SEARCH_PARAMS: tuple[SearchParam, ...] = (
@@ -138,7 +143,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         ParamType.STRING,
         ("title.sort",),
         "ResearchStudy.title",
-        "Title starts with (case and accents ignored); :contains, :exact.",
+        "Title starts with (case and accents ignored); :contains; :exact (case and accents count).",
         modifiers=STRING_MODIFIERS,
         definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-title",
     ),
@@ -200,7 +205,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "site-city",
         ParamType.STRING,
         ("site_city",),
-        "Location.address.city (via ResearchStudy.site)",
+        "ResearchStudy.site.resolve().ofType(Location).address.city",
         "Site city starts with; case, accents, hyphens ignored (Saint-Étienne = saint etienne).",
         modifiers=STRING_MODIFIERS,
         facet="site_city.raw",
@@ -209,7 +214,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "site-postal-code",
         ParamType.STRING,
         ("site_postal_code",),
-        "Location.address.postalCode (via ResearchStudy.site)",
+        "ResearchStudy.site.resolve().ofType(Location).address.postalCode",
         "Site postal code starts with: 75 Paris, 971 Guadeloupe, 20 Corsica.",
         modifiers=frozenset({"exact"}),
     ),
@@ -217,7 +222,8 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "age",
         ParamType.NUMBER,
         ("age_range",),
-        "Group.characteristic (grp-age valueRange)",
+        "ResearchStudy.enrollment.resolve().ofType(Group).characteristic"
+        ".where(code.coding.code = 'grp-age').value.ofType(Range)",
         "An age in years the study admits (eq only); a study without age bands does not match.",
         prefixes=frozenset({"eq"}),
         bounds=(0, 150),
@@ -226,7 +232,8 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "gender",
         ParamType.TOKEN,
         ("gender",),
-        "Group.characteristic (grp-gender)",
+        "ResearchStudy.enrollment.resolve().ofType(Group).characteristic"
+        ".where(code.coding.code = 'grp-gender').value.ofType(CodeableConcept)",
         "Sex the study admits: male, female.",
         modifiers=TOKEN_MODIFIERS,
         systems=frozenset({GENDER_SYSTEM}),
@@ -237,7 +244,8 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "sponsor-name",
         ParamType.STRING,
         ("sponsor_name",),
-        "ResearchStudy.extension('associatedParty').extension('name')",
+        f"ResearchStudy.extension('{ig.EXT_ASSOCIATED_PARTY_R5}').extension('name')"
+        ".value.ofType(string)",
         "Sponsor name starts with (case and accents ignored); :contains, :exact.",
         modifiers=STRING_MODIFIERS,
         facet="sponsor_name.raw",
@@ -262,7 +270,8 @@ BY_NAME: dict[str, SearchParam] = {
 RESULT_PARAMS: dict[str, str] = {
     "_count": "Page size (default 20, at most 1000; 0 gives the total only).",
     "_sort": "Comma list of _lastUpdated, _id, status, title (_score with text); - descends.",
-    "_include": "*, ResearchStudy:site, ResearchStudy:enrollment, ResearchStudy:sponsor.",
+    "_include": "*, ResearchStudy:site, ResearchStudy:enrollment, ResearchStudy:sponsor"
+    " (also with their target type: ResearchStudy:site:Location).",
     "_summary": "true, text, data, count or false.",
     "_elements": "Comma list of top-level elements to return (marked SUBSETTED).",
     "_total": "none, estimate or accurate.",
@@ -284,3 +293,9 @@ INCLUDES: tuple[str, ...] = (
     "ResearchStudy:enrollment",
     "ResearchStudy:sponsor",
 )
+# The target type of each include, for the three-part form (``ResearchStudy:site:Location``).
+INCLUDE_TARGETS: dict[str, str] = {
+    "ResearchStudy:site": "Location",
+    "ResearchStudy:enrollment": "Group",
+    "ResearchStudy:sponsor": "Organization",
+}

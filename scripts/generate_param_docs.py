@@ -26,7 +26,7 @@ def table() -> str:
         names = ", ".join(f"`{n}`" for n in (param.name, *param.aliases))
         extras = sorted(f":{m}" for m in param.modifiers) + sorted(param.prefixes)
         lines.append(
-            f"| {names} | {param.type.value} | {' '.join(extras)} | "
+            f"| {names} | {param.fhir_type} | {' '.join(extras)} | "
             f"{param.description.replace('|', '&#124;')} |"
         )
     lines += ["", "| result parameter | meaning |", "|---|---|"]

@@ -127,7 +127,7 @@ def describe(param: SearchParam, modifier: str | None = None) -> str:
     lines = [param.description]
     if modifier:
         lines = [f"`{param.name}:{modifier}`: {MODIFIER_MEANING[modifier]}. {param.description}"]
-    lines.append(f"FHIR type `{param.type.value}`, expression `{param.expression}`.")
+    lines.append(f"FHIR type `{param.fhir_type}`, expression `{param.expression}`.")
     if param.codes:
         lines.append("Codes: " + ", ".join(f"`{c}`" for c in param.codes) + ".")
     if param.systems:
@@ -169,7 +169,7 @@ def search_parameter(name: str, param: SearchParam, modifier: str | None) -> Jso
         "required": False,
         "description": describe(param, modifier),
         "schema": schema,
-        "x-fhir-type": param.type.value,
+        "x-fhir-type": param.fhir_type,
     }
     if as_array:
         parameter.update(style="form", explode=True)

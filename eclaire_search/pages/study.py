@@ -29,6 +29,7 @@ def clean_html(text: str | None) -> Markup:
     """Sanitised source HTML: basic tags only, no attributes, links, scripts or styles."""
     if not text:
         return Markup("")
+    text = text.replace("\n\n", "<br>")  # the summary's markdown paragraphs (ingest/mapping)
     return Markup(nh3.clean(text, tags=SUMMARY_TAGS, attributes={}, link_rel=None))
 
 
