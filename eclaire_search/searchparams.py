@@ -223,7 +223,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         ParamType.NUMBER,
         ("age_range",),
         "ResearchStudy.enrollment.resolve().ofType(Group).characteristic"
-        ".where(code.coding.code = 'grp-age').value.ofType(Range)",
+        ".where(code.coding.exists(code = 'grp-age')).value.ofType(Range)",
         "An age in years the study admits (eq only); a study without age bands does not match.",
         prefixes=frozenset({"eq"}),
         bounds=(0, 150),
@@ -233,7 +233,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         ParamType.TOKEN,
         ("gender",),
         "ResearchStudy.enrollment.resolve().ofType(Group).characteristic"
-        ".where(code.coding.code = 'grp-gender').value.ofType(CodeableConcept)",
+        ".where(code.coding.exists(code = 'grp-gender')).value.ofType(CodeableConcept)",
         "Sex the study admits: male, female.",
         modifiers=TOKEN_MODIFIERS,
         systems=frozenset({GENDER_SYSTEM}),

@@ -222,7 +222,6 @@ def test_location_is_france_only_r7(record: dict[str, object]) -> None:
                     "system": "urn:iso:std:iso:3166",
                     "code": "FR",
                     "display": "France",
-                    "version": "4.0.1",
                 }
             ]
         }
