@@ -63,6 +63,7 @@ class SearchParam:
     facet: str | None = None  # keyword field /api/facets counts for this parameter
     prefixes: frozenset[str] = frozenset()
     bounds: tuple[float, float] = (-(2.0**31), 2.0**31 - 1)  # numbers: what the field can hold
+    either_scheme: bool = False  # a system|code system matches in http:// and https:// forms
 
     def __post_init__(self) -> None:
         if self.type is ParamType.DATE and not self.prefixes:
@@ -92,6 +93,7 @@ SEARCH_PARAMS: tuple[SearchParam, ...] = (
         "ResearchStudy.identifier",
         "Business identifier (`value` or `system|value`): EU CT, ID-RCB, NCT, ISRCTN, UTN…",
         modifiers=frozenset({"not"}),
+        either_scheme=True,
         definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-identifier",
     ),
     SearchParam(

@@ -42,7 +42,8 @@ def token_terms(criterion: Criterion) -> list[str]:
         elif value.system is None:
             terms.append(value.code)
         else:
-            terms.extend(f"{system}|{value.code}" for system in system_forms(value.system))
+            systems = system_forms(value.system) if param.either_scheme else [value.system]
+            terms.extend(f"{system}|{value.code}" for system in systems)
     return terms
 
 

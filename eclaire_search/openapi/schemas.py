@@ -17,6 +17,7 @@ from eclaire_search.errors import (
     InvalidSearch,
     NotAcceptable,
     ResourceNotFound,
+    UnsupportedMediaType,
 )
 from eclaire_search.export import CSV_COLUMNS
 from eclaire_search.facets import FACETS
@@ -164,13 +165,17 @@ ERRORS: dict[str, FHIRError] = {
     "NotFound": ResourceNotFound("ResearchStudy/2099-A00000-00 is not known"),
     "NotAcceptable": NotAcceptable("XML is not supported; use _format=json"),
     "Gone": CursorExpired("The paging cursor has expired; start the search again"),
+    "UnsupportedMediaType": UnsupportedMediaType(
+        "POST _search takes application/x-www-form-urlencoded parameters, not application/json"
+    ),
     "Unavailable": BackendUnavailable("The search engine is unreachable: ConnectionError"),
     "ServerError": BackendError("The search engine failed: …"),
 }
 ERROR_TEXT = {
     "BadRequest": "Malformed parameter, modifier or prefix",
     "NotFound": "Unknown id or resource type",
-    "NotAcceptable": "A format other than JSON was asked for (_format=xml)",
+    "NotAcceptable": "A format other than JSON was asked for (_format=xml, Accept: XML only)",
+    "UnsupportedMediaType": "A POST _search body that is not a form",
     "Gone": "The paging cursor's point-in-time has expired",
     "Unavailable": "OpenSearch unreachable or the index not loaded; retry later",
     "ServerError": "Unexpected failure (logged)",

@@ -521,7 +521,11 @@ def test_therapeutic_area_summary_purpose_duration() -> None:
             "<p>Un <b>gras</b> et <em>penché</em></p><ul><li>a</li><li>b</li></ul>",
             "Un **gras** et *penché*\n\n- a\n- b",
         ),
-        ("Patients âgés de <18 ans si a<b", "Patients âgés de <18 ans si a<b"),
+        ("Patients âgés de <18 ans si a < b", "Patients âgés de <18 ans si a < b"),
+        (
+            '<p>Vu</p><script>alert(1)</script><img src=x onerror="alert(2)"><a href="x">lien</a>',
+            "Vu\n\nlien",
+        ),
         ("Sans balise &amp; entité", "Sans balise & entité"),  # entities decoded by clean()
     ],
 )
