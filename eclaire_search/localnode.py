@@ -24,6 +24,7 @@ cluster ``cluster-0..2`` (9290-9292) that discovers itself on loopback:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -69,6 +70,9 @@ PAINLESS_POLICY = """grant {
 """
 SERVICE_USER = "eclaire-os"
 CACHE_DIR = Path(os.environ.get("ECLAIRE_NODE_CACHE", "/var/tmp/eclaire-search"))
+START_TIMEOUT = 600.0
+"""Seconds a node may take to become healthy: generous, a busy machine boots slowly (the JVM
+alone can take a minute on two loaded cores); a node that dies is reported at once anyway."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,11 @@ class Node:
     def cluster_name(self) -> str:
         return f"eclaire-{self.cluster or self.name}"
 
+    @property
+    def snapshots(self) -> Path:
+        """The node's ``path.repo``: filesystem snapshot repositories live under it."""
+        return self.home / "snapshots"
+
 
 CLUSTER_MEMBERS = ("cluster-0", "cluster-1", "cluster-2")
 NODES = {
@@ -106,6 +115,8 @@ NODES = {
     # Benchmark and reliability harnesses only (bench/): never the two above.
     "bench": Node("bench", 9270, 9370),
     "outage": Node("outage", 9280, 9380),
+    # Operations experiments (launcher under load, snapshots): never the two above either.
+    "ops": Node("ops", 9470, 9570),
     **{
         name: Node(name, 9290 + i, 9390 + i, cluster="cluster", peers=CLUSTER_MEMBERS)
         for i, name in enumerate(CLUSTER_MEMBERS)
@@ -234,22 +245,58 @@ def _running_pid(node: Node) -> int | None:
     return pid
 
 
+def node_processes(node: Node) -> list[int]:
+    """Processes launched for this node, found by their command line (``-Epath.data=…``).
+
+    The ``-d`` daemon forks and the JVM writes its pid file only well into its boot (13 s was
+    seen on a loaded machine), so the pid file cannot tell a slow start from a dead one; the
+    start script and the JVM both carry the node's own data path among their arguments."""
+    marker = f"-Epath.data={node.home / 'data'}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if marker in arguments:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def alive(node: Node) -> bool:
+    """Whether anything launched for the node still runs (pid file or command line)."""
+    return _running_pid(node) is not None or bool(node_processes(node))
+
+
+def _log_tail(node: Node, lines: int = 5) -> str:
+    for name in (f"eclaire-{node.name}.log", "startup.out"):
+        try:
+            text = (node.home / "logs" / name).read_text(errors="replace")
+        except OSError:
+            continue
+        if text.strip():
+            return "\n".join(text.strip().splitlines()[-lines:])
+    return ""
+
+
 def wait_healthy(
     url: str,
-    timeout: float = 180.0,
+    timeout: float = START_TIMEOUT,
     node: Node | None = None,
     *,
     status: str = "yellow",
     nodes: int | None = None,
 ) -> None:
     """Wait for cluster health ``status`` or better (and ``nodes`` members, when given); give up
-    at once if the node process died."""
+    at once if every process launched for ``node`` is gone (judged by the processes, never by
+    how long the pid file takes to appear)."""
     deadline = time.monotonic() + timeout
     health_url = f"{url}/_cluster/health?wait_for_status={status}&timeout=5s"
     if nodes is not None:
         health_url += f"&wait_for_nodes={nodes}"
     accepted = ("green",) if status == "green" else ("yellow", "green")
-    started = time.monotonic()
     while time.monotonic() < deadline:
         info = cluster_info(health_url, timeout=10)
         if (
@@ -259,10 +306,12 @@ def wait_healthy(
             and (nodes is None or int(str(info.get("number_of_nodes", 0))) >= nodes)
         ):
             return
-        if node is not None and time.monotonic() - started > 5 and _running_pid(node) is None:
+        if node is not None and not alive(node):
+            tail = _log_tail(node)
             raise SystemExit(
                 f"OpenSearch node {node.name!r} exited during start-up; "
                 f"see {node.home / 'logs' / f'eclaire-{node.name}.log'}"
+                + (f"\n{tail}" if tail else "")
             )
         time.sleep(1)
     raise TimeoutError(f"OpenSearch at {url} not healthy after {timeout:.0f}s")
@@ -281,9 +330,14 @@ def start(node: Node, *, wait: bool = True) -> str:
         if wait:
             wait_healthy(node.url)
         return node.url
+    if alive(node):  # launched by someone else, still booting: wait for it, never launch twice
+        log(f"node {node.name!r} is starting (pid {node_processes(node)}); waiting for it")
+        if wait:
+            wait_healthy(node.url, node=node)
+        return node.url
     home = ensure_installed()
     prefix = _as_service_user()
-    for sub in ("data", "logs"):
+    for sub in ("data", "logs", "snapshots"):
         (node.home / sub).mkdir(parents=True, exist_ok=True)
     _chown(home)
     _chown(node.home)
@@ -299,6 +353,7 @@ def start(node: Node, *, wait: bool = True) -> str:
         "node.name": node.name,
         "path.data": str(node.home / "data"),
         "path.logs": str(node.home / "logs"),
+        "path.repo": str(node.snapshots),
         "network.host": "127.0.0.1",
         "http.port": str(node.http_port),
         "transport.port": str(node.transport_port),
@@ -315,6 +370,7 @@ def start(node: Node, *, wait: bool = True) -> str:
     command = [*prefix, str(home / "bin" / "opensearch"), "-d", "-p", str(pid_file)]
     command += [f"-E{key}={value}" for key, value in settings.items()]
     log(f"starting node {node.name!r} on {node.url} (heap {node.heap})")
+    launched = time.time()
     # The daemon keeps the streams it inherits: give it a file, never our (possibly piped) stdout.
     with open(node.home / "logs" / "startup.out", "ab") as out:
         subprocess.run(
@@ -331,7 +387,11 @@ def start(node: Node, *, wait: bool = True) -> str:
         log(f"node {node.name!r} launched")
         return node.url
     wait_healthy(node.url, node=node)
-    log(f"node {node.name!r} is up")
+    try:
+        pid_note = f", pid file at {pid_file.stat().st_mtime - launched:.0f} s"
+    except OSError:
+        pid_note = ""
+    log(f"node {node.name!r} is up ({time.time() - launched:.0f} s after launch{pid_note})")
     return node.url
 
 
@@ -368,24 +428,38 @@ def kill(node: Node) -> None:
 
 
 def stop(node: Node, timeout: float = 60.0) -> None:
+    """SIGTERM the node (from its pid file, or its processes when stopped mid-start-up)."""
     pid_file = node.home / "opensearch.pid"
     pid = _running_pid(node)
-    if pid is None:
+    pids = [pid] if pid is not None else node_processes(node)
+    if not pids:
         log(f"node {node.name!r} is not running")
         pid_file.unlink(missing_ok=True)
         return
-    os.kill(pid, signal.SIGTERM)
+    for each in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(each, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not any(_exists(each) for each in pids):
             break
         time.sleep(0.5)
     else:
-        os.kill(pid, signal.SIGKILL)
+        for each in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(each, signal.SIGKILL)
     pid_file.unlink(missing_ok=True)
     log(f"node {node.name!r} stopped")
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by the service user
+        return True
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -83,10 +83,34 @@ class Settings(BaseSettings):
         0.05, description="Ingest exits non-zero when this share of records is dead-lettered."
     )
     schedule_cron: str = Field("0 4 * * *", description="Cron of the nightly incremental update.")
+    input_dir: Path | None = Field(
+        None,
+        description="Directory the nightly exports arrive in; `eclaire schedule` without FILES "
+        "takes the newest file matching each of ECLAIRE_INPUT_PATTERNS there, at each run.",
+    )
+    input_patterns: str = Field(
+        "export_eclaire_ctis*.json,export_eclaire_dm-dmdiv*.json,export_eclaire_jarde*.json",
+        description="Comma-separated file-name patterns (glob) in ECLAIRE_INPUT_DIR; each must "
+        "match at least one file, the newest (modification time) is read.",
+    )
+
+    # --- Backups -----------------------------------------------------------------------------
+    snapshot_repository: str = Field(
+        "eclaire-backups", description="Name of the OpenSearch snapshot repository."
+    )
+    snapshot_location: str = Field(
+        "eclaire-search",
+        description="Filesystem location of that repository: relative to the node's `path.repo`, "
+        "or an absolute path under it (on a cluster, a directory every node mounts).",
+    )
 
     @property
     def opensearch_hosts(self) -> list[str]:
         return [u.strip() for u in self.opensearch_url.split(",") if u.strip()]
+
+    @property
+    def input_globs(self) -> list[str]:
+        return [p.strip() for p in self.input_patterns.split(",") if p.strip()]
 
 
 @lru_cache(maxsize=1)

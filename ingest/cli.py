@@ -1,12 +1,140 @@
-"""`eclaire` command line: one entry point for generate, map, ingest, reindex, serve, schedule."""
+"""`eclaire`: generate, map, ingest, reindex, harvest, serve, schedule, snapshot, restore,
+rollback: one entry point for the data side and the API.
+
+Every operational failure ends with one line of reason on stderr (and, for runs against the
+index, in `<data_dir>/runs.ndjson`) and its exit status; `--debug` shows the traceback.
+"""
 
 from __future__ import annotations
 
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
+from typer.core import TyperGroup
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+from ingest.errors import EXIT_STATUSES, BadUsage, DeadLettersAbove, IngestError, engine_failure
 
-# Commands are added below, one function each.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from eclaire_search.settings import Settings
+    from ingest.pipeline import IngestResult
+
+RECORDED = frozenset({"ingest", "reindex", "schedule", "snapshot", "restore", "rollback"})
+"""Commands whose failures go to the run record (they act on the index)."""
+
+
+def operational(exc: BaseException) -> IngestError | None:
+    """The tree's error for ``exc``, None for a bug (which keeps its traceback)."""
+    if isinstance(exc, IngestError):
+        return exc
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):  # an ECLAIRE_* variable that does not parse
+        fields = ", ".join(f"ECLAIRE_{'_'.join(map(str, e['loc'])).upper()}" for e in exc.errors())
+        return BadUsage(f"bad setting {fields}: {exc.errors()[0]['msg']}")
+    return engine_failure(exc)
+
+
+class MappedErrors(TyperGroup):
+    """The one place where failures become exit statuses (``ingest/errors.py``)."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            error = operational(exc)
+            if error is None or (error is exc and ctx.params.get("debug")):
+                raise
+            if ctx.params.get("debug"):  # the tree's error, chained to the engine's traceback
+                raise error from exc
+            command = ctx.invoked_subcommand or ""
+            reason = " ".join(str(error).split()) or type(error).__name__
+            typer.echo(f"eclaire {command}: {reason}", err=True)
+            if command in RECORDED:
+                _record(command, error)
+            raise typer.Exit(error.exit_status) from None
+
+
+def _record(command: str, error: IngestError) -> None:
+    from pydantic import ValidationError
+
+    from eclaire_search.settings import get_settings
+    from ingest.runlog import record_failure
+
+    try:
+        settings = get_settings()
+    except ValidationError:
+        return
+    record_failure(settings, command, error)
+
+
+HELP = (
+    (__doc__ or "").split("\n\n")[0].replace("\n", " ")
+    + "\n\n**Exit statuses** (every command):\n\n"
+    + "\n".join(f"- **{code}** {meaning}" for code, meaning in EXIT_STATUSES.items())
+)
+app = typer.Typer(
+    cls=MappedErrors,
+    no_args_is_help=True,
+    add_completion=False,
+    help=HELP,
+    rich_markup_mode="markdown",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"eclaire-search {metadata.version('eclaire-search')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show the traceback of an operational error too."
+    ),
+) -> None:
+    """Callback of the group: the global options."""
+
+
+def _stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _readable(files: list[str]) -> list[Path]:
+    from ingest.inputs import check_files
+
+    paths = [Path(f) for f in files]
+    check_files(paths)
+    return paths
+
+
+def _report_ingest(console: Console, result: IngestResult, settings: Settings) -> None:
+    """The run's one-line summary; DeadLettersAbove (exit 1) past the setting."""
+    m, load = result.mapping, result.load
+    console.print(
+        f"read {m.read} / indexed {load.indexed} (new {load.new}, updated {load.updated}, "
+        f"unchanged {load.unchanged}) / deleted {load.deleted} / dead-lettered "
+        f"{m.dead_lettered + load.failed} / warnings {sum(m.warnings.values())} / "
+        f"{result.seconds:.1f} s ({m.read / max(result.seconds, 1e-9):.0f} records/s) "
+        f"→ {load.index}"
+    )
+    console.print(f"dead letters: {result.dead_letter_file}")
+    if load.failed:
+        raise DeadLettersAbove(f"{load.failed} bulk items failed; see {result.dead_letter_file}")
+    if m.dead_letter_rate > settings.max_dead_letter_rate:
+        raise DeadLettersAbove(
+            f"dead-letter rate {m.dead_letter_rate:.2%} above {settings.max_dead_letter_rate:.2%}"
+            f" (ECLAIRE_MAX_DEAD_LETTER_RATE); see {result.dead_letter_file}"
+        )
 
 
 @app.command("map")
@@ -21,19 +149,17 @@ def map_files(
     Writes into --out: one NDJSON per resource type, unpublished.ndjson, warnings.ndjson,
     dead-letters.ndjson and summary.json. Validation follows ECLAIRE_VALIDATION.
 
-    Exit status: 0 = done; 1 = dead-letter rate above ECLAIRE_MAX_DEAD_LETTER_RATE (the
-    outputs are still written); 2 = usage error.
+    Exit status: 0 done; 1 dead-letter rate above ECLAIRE_MAX_DEAD_LETTER_RATE (the outputs
+    are still written); 5 an input file is missing or unreadable.
     """
-    from pathlib import Path
-
-    from rich.console import Console
-
     from eclaire_search.settings import get_settings
+    from ingest.deadletter import read_dead_letters
     from ingest.mapping_run import run_map
 
     settings = get_settings()
-    summary = run_map([Path(f) for f in files], Path(out), settings)
-    console = Console(stderr=True)
+    paths = _readable(files)
+    summary = run_map(paths, Path(out), settings)
+    console = _stderr()
     console.print(
         f"read {summary.read}, mapped {summary.mapped}, unpublished {summary.unpublished}, "
         f"dead-lettered {summary.dead_lettered} ({summary.dead_letter_rate:.2%}), "
@@ -41,9 +167,16 @@ def map_files(
     )
     for kind, count in sorted(summary.dead_letters.items()):
         console.print(f"  dead letters {kind}: {count}")
+    if summary.file_errors:  # say why a file could not be read, not only that it could not
+        for letter in read_dead_letters(Path(out) / "dead-letters.ndjson"):
+            if letter["kind"] in ("unreadable-file", "corrupt-file"):
+                console.print(f"  {letter['file']}: {letter['reason']}")
     if summary.dead_letter_rate > settings.max_dead_letter_rate:
-        console.print(f"[red]dead-letter rate above {settings.max_dead_letter_rate:.2%}[/red]")
-        raise typer.Exit(code=1)
+        raise DeadLettersAbove(
+            f"dead-letter rate {summary.dead_letter_rate:.2%} above "
+            f"{settings.max_dead_letter_rate:.2%} (ECLAIRE_MAX_DEAD_LETTER_RATE); "
+            f"see {Path(out) / 'dead-letters.ndjson'}"
+        )
 
 
 @app.command("ingest")
@@ -61,49 +194,32 @@ def ingest_files(
 ) -> None:
     """Map export files and load them into OpenSearch.
 
+    Full (default): a new versioned index, then an atomic alias swap. --incremental: upsert the
+    studies whose content changed, delete vanished and unpublished ones, in the live index.
+
     --fhir: the files are FHIR R4 as an ECLAIRE API publishes it (searchset or collection
     Bundles, NDJSON of mixed resources, e.g. from `eclaire harvest`). A study's Group,
     Locations and sponsor Organization are matched to it by id and may come before or after
     it, within --window studies.
 
-    Full (default): a new versioned index, then an atomic alias swap. --incremental: upsert the
-    studies whose content changed, delete vanished and unpublished ones, in the live index.
-
-    Exit status: 0 = loaded; 1 = dead-letter rate above ECLAIRE_MAX_DEAD_LETTER_RATE or bulk
-    failures (what could be loaded is loaded); 3 = the load failed and the alias was not moved.
+    Exit status: 0 loaded; 1 dead-letter rate above ECLAIRE_MAX_DEAD_LETTER_RATE or bulk
+    failures (what could be loaded is loaded); 3 the load was refused or failed and the alias
+    did not move; 4 OpenSearch did not answer; 5 an input file is missing or unreadable.
     """
-    from pathlib import Path
-
-    from rich.console import Console
-
     from eclaire_search.settings import get_settings
     from ingest.pipeline import run_ingest
 
     settings = get_settings()
-    console = Console(stderr=True)
-    try:
-        with console.status("ingesting…"):
-            source = None
-            if fhir:
-                from ingest.fhir import fhir_source
+    paths = _readable(files)
+    console = _stderr()
+    with console.status("ingesting…"):
+        source = None
+        if fhir:
+            from ingest.fhir import fhir_source
 
-                source = fhir_source(settings, window)
-            result = run_ingest([Path(f) for f in files], settings,
-                                "incremental" if incremental else "full", source)
-    except RuntimeError as exc:
-        console.print(f"[red]load failed: {exc}[/red]")
-        raise typer.Exit(code=3) from None
-    m, load = result.mapping, result.load
-    console.print(
-        f"read {m.read} / indexed {load.indexed} (new {load.new}, updated {load.updated}, "
-        f"unchanged {load.unchanged}) / deleted {load.deleted} / dead-lettered "
-        f"{m.dead_lettered + load.failed} / warnings {sum(m.warnings.values())} / "
-        f"{result.seconds:.1f} s ({m.read / max(result.seconds, 1e-9):.0f} records/s) "
-        f"→ {load.index}"
-    )
-    console.print(f"dead letters: {result.dead_letter_file}")
-    if m.dead_letter_rate > settings.max_dead_letter_rate or load.failed:
-        raise typer.Exit(code=1)
+            source = fhir_source(settings, window)
+        result = run_ingest(paths, settings, "incremental" if incremental else "full", source)
+    _report_ingest(console, result, settings)
 
 
 @app.command("serve")
@@ -124,24 +240,53 @@ def serve(
 
 @app.command("schedule")
 def schedule(
-    files: list[str] = typer.Argument(..., help="Export files re-read at each run."),  # noqa: B008
+    files: list[str] | None = typer.Argument(  # noqa: B008
+        None, help="Export files re-read at each run (default: ECLAIRE_INPUT_DIR's newest)."
+    ),
+    check: bool = typer.Option(False, "--check", help="Run the checks only, then exit."),
+    run_now: bool = typer.Option(
+        False, "--run-now", help="Run the job once now (same lease, same record), then exit."
+    ),
 ) -> None:
     """Run the incremental update on ECLAIRE_SCHEDULE_CRON (default 04:00, ECLAIRE_TIMEZONE).
 
-    Holds an OpenSearch lease per run, so several schedulers never run the job at once.
+    Without FILES, each run takes the newest file matching each of ECLAIRE_INPUT_PATTERNS in
+    ECLAIRE_INPUT_DIR. Holds an OpenSearch lease per run, so several schedulers never run the
+    job at once; each run is recorded in ECLAIRE_DATA_DIR/runs.ndjson, a failed one with its
+    reason.
+
+    At start (and alone with --check): OpenSearch answers, the lease index is writable, every
+    input file is present and readable; the first failure stops it with its exit status.
+
+    Exit status: 0 checks passed (or the run was done); 1 --run-now loaded with too many dead
+    letters; 3 --run-now refused (another scheduler holds the lease) or failed; 4 OpenSearch
+    did not answer; 5 an input file is missing or unreadable.
     """
     import logging
     from datetime import datetime
-    from pathlib import Path
 
     from eclaire_search.settings import get_settings
-    from ingest.scheduler import build_scheduler
+    from ingest.scheduler import build_scheduler, preflight, run_once
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
+    console = _stderr()
+    paths = [Path(f) for f in files] if files else None
+    checks = preflight(paths, settings)
+    for item in checks:
+        mark = "ok    " if item.ok else "FAILED"
+        console.print(f"{mark} {item.what}: {item.detail}", soft_wrap=True)
+    failure = next((c.error for c in checks if c.error is not None), None)
+    if failure is not None:
+        raise failure
+    if check:
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     (settings.data_dir / "scheduler.alive").touch()
-    scheduler = build_scheduler([Path(f) for f in files], settings)
+    if run_now:
+        _report_ingest(console, run_once(paths, settings), settings)
+        return
+    scheduler = build_scheduler(paths, settings)
     trigger = scheduler.get_jobs()[0].trigger
     typer.echo(f"next run: {trigger.get_next_fire_time(None, datetime.now(trigger.timezone))}")
     scheduler.start()
@@ -160,37 +305,57 @@ def generate_exports(
 ) -> None:
     """Write synthetic ECLAIRE source exports in the production format and shape.
 
-    export_eclaire_ctis.json, export_eclaire_dm-dmdiv.json, export_eclaire_jarde.json,
-    malformed_tags.ndjson (expected outcome of each bad record) and generation_summary.json.
+    Into OUT_DIR: export_eclaire_ctis.json, export_eclaire_dm-dmdiv.json,
+    export_eclaire_jarde.json, malformed_tags.ndjson (expected outcome of each bad record) and
+    generation_summary.json. Existing files of those names are replaced.
+
+    Exit status: 0 written; 2 OUT_DIR is a file, or --scale/--malformed out of range.
     """
     import time
-    from pathlib import Path
 
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
     from ingest.generator import generate, planned_records
 
-    console = Console(stderr=True)
+    console = _stderr()
+    target = Path(out_dir)
+    if target.exists() and not target.is_dir():
+        raise BadUsage(f"{out_dir} is a file, not a directory: give a directory for the exports")
     try:
         total = planned_records(scale, malformed)
     except ValueError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(code=2) from None
+        raise BadUsage(str(exc)) from None
     started = time.perf_counter()
     columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("generating", total=total)
-        summary = generate(Path(out_dir), seed=seed, scale=scale, malformed=malformed,
-                           progress=lambda n: bar.advance(task, n))
+        summary = generate(
+            target,
+            seed=seed,
+            scale=scale,
+            malformed=malformed,
+            progress=lambda n: bar.advance(task, n),
+        )
     seconds = time.perf_counter() - started
     table = Table("file", "records", "published", "unpubl.", "repatr.", "dead l.", "warn.", "MB")
     for name, f in summary.files.items():
         label = name.removeprefix("export_eclaire_").removesuffix(".json")
-        table.add_row(label, *(str(n) for n in (f.records, f.published, f.unpublished,
-                                               f.repatriated, f.dead_letter, f.warning)),
-                      f"{f.bytes / 1e6:.1f}")
+        table.add_row(
+            label,
+            *(
+                str(n)
+                for n in (
+                    f.records,
+                    f.published,
+                    f.unpublished,
+                    f.repatriated,
+                    f.dead_letter,
+                    f.warning,
+                )
+            ),
+            f"{f.bytes / 1e6:.1f}",
+        )
     console.print(table)
     for key, value in summary.statistics().items():
         console.print(f"  {key}: {value}")
@@ -203,68 +368,81 @@ def harvest_command(
     out: str = typer.Option(..., "--out", help="NDJSON output (for `eclaire ingest --fhir`)."),
     delay: float = typer.Option(0.5, "--delay", help="Seconds between pages."),
     count: int = typer.Option(200, "--count", help="Studies per page (_count)."),
-    resume: bool = typer.Option(
-        False, "--resume", help="Go on from the state saved beside --out."
-    ),
+    resume: bool = typer.Option(False, "--resume", help="Go on from the state saved beside --out."),
     max_pages: int | None = typer.Option(
         None, "--max-pages", help="Stop after this many pages (go on later with --resume)."
     ),
+    retries: int = typer.Option(
+        4, "--retries", help="Retries of a page on 429/5xx or no answer, with backoff."
+    ),
 ) -> None:
-    """Page through a live FHIR base's ResearchStudy?_include=* into NDJSON.
+    """Page through a live FHIR base's `ResearchStudy?_include=*` into NDJSON.
 
-    Follows the Bundles' next links with a polite delay, retrying 429/5xx with backoff. After
-    each page the state (next link, bytes written) is saved in OUT.harvest.json, so an
-    interrupted harvest goes on with --resume.
+    Follows the Bundles' next links with a polite delay, retrying 429/5xx and unanswered
+    requests with backoff. After each page the state (next link, bytes written) is saved in
+    OUT.harvest.json, so an interrupted harvest goes on with --resume.
 
-    Exit status: 0 = done (or --max-pages reached); 1 = stopped by an error (resume later).
+    Exit status: 0 done (or --max-pages reached); 4 the server did not answer; 6 the server
+    answered with an error. On 4 and 6 what was written is kept: go on with --resume.
     """
-    from pathlib import Path
+    from ingest.errors import HarvestStopped
+    from ingest.harvest import HarvestState, harvest
 
-    from rich.console import Console
-
-    from ingest.harvest import HarvestError, HarvestState, harvest
-
-    console = Console(stderr=True)
+    console = _stderr()
 
     def progress(state: HarvestState) -> None:
-        console.print(f"page {state.pages}: {state.studies} studies", highlight=False)
+        console.print(f"page {state.pages}: {state.studies} studies")
 
     try:
-        summary = harvest(url, Path(out), delay=delay, count=count, resume=resume,
-                          max_pages=max_pages, progress=progress)
-    except HarvestError as exc:
-        console.print(f"[red]harvest stopped: {exc}[/red]\nresume with --resume")
-        raise typer.Exit(code=1) from None
+        summary = harvest(
+            url,
+            Path(out),
+            delay=delay,
+            count=count,
+            resume=resume,
+            max_pages=max_pages,
+            retries=retries,
+            progress=progress,
+        )
+    except HarvestStopped as exc:
+        raise type(exc)(f"{exc}; go on later with --resume") from exc
     state = "done" if summary.done else f"not finished, resume with --resume ({summary.state_file})"
-    console.print(f"{summary.studies} studies, {summary.resources} resources in "
-                  f"{summary.pages} pages → {out}: {state}")
+    console.print(
+        f"{summary.studies} studies, {summary.resources} resources in "
+        f"{summary.pages} pages → {out}: {state}"
+    )
 
 
 @app.command("reindex")
 def reindex() -> None:
-    """Rebuild the live index from the documents it holds, into a new versioned index, and
-    swap the alias: applies a new index template or document shape without the exports.
+    """Rebuild the live index from the documents it holds into a new one, and swap.
 
-    Versions and lastUpdated are kept (the content is unchanged). Exit status: 0 swapped;
-    3 the rebuild failed and the alias did not move.
+    Applies a new index template or document shape without the exports. Versions and
+    lastUpdated are kept (the content is unchanged).
+
+    Exit status: 0 swapped; 3 no live index, or the rebuild failed and the alias did not move;
+    4 OpenSearch did not answer.
     """
-    from rich.console import Console
-
     from eclaire_search.settings import get_settings
     from ingest.deadletter import DeadLetterWriter
-    from ingest.loader import Loader, create_sync_client, stored_studies
+    from ingest.errors import LoadFailed
+    from ingest.loader import Loader, alias_indices, create_sync_client, stored_studies
 
     settings = get_settings()
-    console = Console(stderr=True)
+    console = _stderr()
     client = create_sync_client(settings)
     try:
+        if not alias_indices(client, settings.index_alias):
+            raise LoadFailed(f"alias {settings.index_alias} points at no index: nothing to rebuild")
         with DeadLetterWriter(settings.data_dir / "reindex-dead-letters.ndjson") as dead:
             load = Loader(client, settings, dead).full_load(
                 stored_studies(client, settings.index_alias)
             )
-    except RuntimeError as exc:
-        console.print(f"[red]reindex failed: {exc}[/red]")
-        raise typer.Exit(code=3) from None
     finally:
         client.close()
     console.print(f"reindexed {load.indexed} studies → {load.index} (unchanged {load.unchanged})")
+
+
+from ingest import cli_backup  # noqa: E402 - registers snapshot, restore, rollback on app
+
+cli_backup.register(app)

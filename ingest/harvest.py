@@ -27,6 +27,7 @@ from urllib.parse import urljoin
 import httpx
 import orjson
 
+from ingest.errors import HarvestStopped, SourceUnreachable
 from ingest.fhir.grouping import owner
 from ingest.mapping.organization import ASSIGNER_ORGANIZATIONS
 
@@ -38,8 +39,9 @@ MAX_RESTARTS: Final = 3
 """Restarts from the first page (expired ``next`` links) allowed in one run."""
 
 
-class HarvestError(Exception):
-    """The harvest stopped; what was written so far is kept and ``--resume`` goes on."""
+HarvestError = HarvestStopped
+"""The harvest stopped; what was written so far is kept and ``--resume`` goes on (exit 6, or
+4 as :class:`SourceUnreachable` when the server never answered)."""
 
 
 class _Expired(Exception):
@@ -187,13 +189,16 @@ class Harvester:
     def fetch(self, url: str) -> dict[str, Any]:
         """One page as a searchset Bundle, retried on transient failures."""
         problem = ""
+        unanswered = False
         for attempt in range(self.retries + 1):
             response = None
             try:
                 response = self.client.get(url)
             except httpx.TransportError as exc:
                 problem = f"{type(exc).__name__}: {exc}"
+                unanswered = True
             else:
+                unanswered = False
                 if response.status_code == 410:
                     raise _Expired(_problem(response))
                 if response.status_code == 200:
@@ -203,6 +208,11 @@ class Harvester:
                     raise HarvestError(f"GET {url}: {problem}")
             if attempt < self.retries:
                 self.sleep(_wait(response, attempt))
+        if unanswered:
+            raise SourceUnreachable(
+                f"GET {url} failed {self.retries + 1} time{'s' if self.retries else ''}, "
+                f"no answer; last: {problem}"
+            )
         raise HarvestError(f"GET {url} failed {self.retries + 1} times; last: {problem}")
 
     @staticmethod
@@ -271,6 +281,7 @@ def harvest(
     count: int = DEFAULT_COUNT,
     resume: bool = False,
     max_pages: int | None = None,
+    retries: int = 4,
     client: httpx.Client | None = None,
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[HarvestState], None] | None = None,
@@ -297,7 +308,7 @@ def harvest(
         follow_redirects=True,
     )
     try:
-        Harvester(http, delay=delay, sleep=sleep, progress=progress).run(
+        Harvester(http, delay=delay, retries=retries, sleep=sleep, progress=progress).run(
             state, out, path, max_pages
         )
     finally:

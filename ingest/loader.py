@@ -25,6 +25,7 @@ from eclaire_search.backend import OrjsonSerializer
 from eclaire_search.settings import PROJECT_ROOT, Settings
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.documents import content_hash, to_document
+from ingest.errors import LoadFailed
 from ingest.mapping import MappedStudy, Unpublished
 
 TEMPLATE = PROJECT_ROOT / "index_templates" / "studies.json"
@@ -288,7 +289,7 @@ class Loader:
         count = int(self.client.count(index=index)["count"])
         self.stamp(index, count)
         if count != summary.indexed:
-            raise RuntimeError(
+            raise LoadFailed(
                 f"index {index} holds {count} documents, {summary.indexed} were sent; "
                 "alias left where it was"
             )

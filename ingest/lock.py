@@ -83,3 +83,14 @@ def lease(client: OpenSearch, name: str, seconds: float = 6 * 3600) -> Iterator[
                 )
         except os_errors.NotFoundError:
             pass
+
+
+def probe(client: OpenSearch) -> None:
+    """Write and delete a throw-away lease, as a run would: proves the lock index is writable
+    (a read-only cluster, a full disk or missing privileges fail here, before the night)."""
+    _ensure_index(client)
+    name = f"probe-{socket.gethostname()}-{os.getpid()}"
+    client.index(
+        index=LOCK_INDEX, id=name, body={"owner": name, "expires": time.time()}, refresh=True
+    )
+    client.delete(index=LOCK_INDEX, id=name, refresh=True)

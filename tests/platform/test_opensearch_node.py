@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
 import urllib.request
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +80,47 @@ def test_analysis_modules_are_installed(opensearch_url: str) -> None:
         assert {"analysis-common", "lang-painless"} <= modules
     else:
         pytest.fail("node lists no modules")
+
+
+def _stand_in(node: localnode.Node) -> subprocess.Popen[bytes]:
+    """A process carrying the node's arguments, as the start script and the JVM do (returned
+    once it has exec'd: until then its command line is still ours)."""
+    marker = f"-Epath.data={node.home / 'data'}"
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", marker])
+    cmdline = Path(f"/proc/{process.pid}/cmdline")
+    for _ in range(600):
+        if marker.encode() in cmdline.read_bytes().split(b"\0"):
+            return process
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError("the stand-in process never showed its arguments")
+
+
+def test_start_up_is_judged_by_the_launched_processes(tmp_path: Path) -> None:
+    """No pid file yet (a slow boot): the node counts as alive while its processes run."""
+    node = localnode.Node(f"pytest-{uuid.uuid4().hex[:8]}", 1, 2)
+    assert not localnode.alive(node)
+    stand_in = _stand_in(node)
+    try:
+        assert localnode.node_processes(node) == [stand_in.pid]
+        assert localnode.alive(node) and not (node.home / "opensearch.pid").exists()
+        closed = f"http://127.0.0.1:{_closed_port()}"
+        with pytest.raises(TimeoutError):  # kept waiting: never "exited during start-up"
+            localnode.wait_healthy(closed, timeout=3, node=node)
+    finally:
+        stand_in.kill()
+        stand_in.wait()
+    with pytest.raises(SystemExit, match="exited during start-up"):
+        localnode.wait_healthy(f"http://127.0.0.1:{_closed_port()}", node=node)
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_launched_nodes_keep_snapshots_under_their_home() -> None:
+    node = localnode.NODES["ops"]
+    assert node.snapshots.parent == node.home
+    assert {n.http_port for n in localnode.NODES.values()} >= {9200, 9250, 9470}
