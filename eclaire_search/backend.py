@@ -1,12 +1,15 @@
-"""The only module that talks to OpenSearch (for the API): search, get, PIT, health.
+"""The only module that talks to OpenSearch (for the API): search, get, scan, health.
 
 Transport failures become :class:`BackendUnavailable` (503) at once: the client has short
 timeouts and no retries on the request path, so an outage answers within a second (A6).
+Nothing here opens engine-side state (no point-in-time, no scroll): a walk is search_after on
+a concrete index. Every search carries a ``timeout`` and a ``cancel_after_time_interval``, so
+the engine gives up when the API does. Client-facing texts are generic; the engine's own words
+go to the log only.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -21,13 +24,24 @@ from eclaire_search.settings import Settings
 
 logger = logging.getLogger("eclaire_search.backend")
 
-PIT_KEEP_ALIVE = "5m"
 EXPORT_PAGE_TIMEOUT = 30.0  # seconds for one export page; the stream has already begun
-
-
-class SnapshotLost(BackendUnavailable):
-    """Some shards of a point-in-time are gone (a node left): the page can be re-run on a new
-    snapshot from the same sort position."""
+# Engine refusals caused by the shape of the query, i.e. by what the client asked: a 400.
+QUERY_SHAPED = (
+    "too_many_nested_clauses",
+    "too_many_clauses",
+    "query_shard_exception",
+    "parsing_exception",
+    "parse_exception",
+    "number_format_exception",
+    "illegal_argument_exception",
+    "x_content_parse_exception",
+    "search_after",
+)
+TOO_COMPLEX = (
+    "The search engine could not run this search as given: it is too complex or holds a value "
+    "of the wrong kind; use fewer values or words"
+)
+RETRY = "try again in a few seconds"
 
 
 class OrjsonSerializer(JSONSerializer):
@@ -73,55 +87,52 @@ class Backend:
         try:
             return await method(**kwargs)
         except (os_errors.ConnectionError, os_errors.ConnectionTimeout) as exc:
-            raise BackendUnavailable(
-                f"The search engine is unreachable: {exc.__class__.__name__}"
-            ) from None
+            logger.warning("search engine unreachable: %s %s", exc.__class__.__name__, exc)
+            raise BackendUnavailable(f"The search engine did not answer; {RETRY}") from None
         except os_errors.TransportError as exc:
-            text = f"{exc} {exc.info}"
-            if isinstance(exc, os_errors.NotFoundError) and (
-                "search_context_missing" in text or "No search context" in text
-            ):  # the PIT's keep-alive ran out
-                raise CursorExpired(
-                    "This paging cursor has expired; start the search again"
-                ) from None
-            on_pit = "pit" in (kwargs.get("body") or {})
-            if on_pit and isinstance(exc.status_code, int) and exc.status_code >= 500:
-                # OpenSearch answered, but shards of the snapshot are gone (a node left)
-                raise SnapshotLost(f"The paging snapshot failed ({exc.status_code})") from None
-            if isinstance(exc, os_errors.NotFoundError):
-                if "index_not_found" in text:
-                    raise BackendUnavailable("The study index is not loaded yet") from None
-                raise
-            if exc.status_code == 400:  # a query built from the client's input, refused
-                if "search_after" in text or "pit" in text.lower():
-                    raise InvalidSearch("The paging cursor does not fit this search") from None
-                logger.warning("query refused by OpenSearch: %s", exc.info)
-                raise InvalidSearch(f"The search engine refused this search: {exc.error}") from None
-            if exc.status_code in (429,) or (
-                isinstance(exc.status_code, int) and exc.status_code >= 500
-            ):
-                raise BackendUnavailable(f"The search engine failed ({exc.status_code})") from None
-            raise BackendError(f"The search engine failed: {exc.error}") from None
+            raise self._classify(exc, kwargs.get("index")) from None
+
+    def _classify(self, exc: os_errors.TransportError, index: str | None) -> Exception:
+        text = f"{exc.error} {exc.info}"
+        status = exc.status_code if isinstance(exc.status_code, int) else 500
+        if isinstance(exc, os_errors.NotFoundError) and "index_not_found" not in text:
+            return exc  # a document that does not exist: the caller decides
+        logger.warning("search engine error %s on %s: %.2000s", status, index, text)
+        if isinstance(exc, os_errors.NotFoundError):
+            if index and index != self.alias:  # the index a cursor walks was pruned
+                return CursorExpired(
+                    "The results this link pages through were replaced by a newer data load "
+                    "and are gone; start the search again from its first page"
+                )
+            return BackendUnavailable("The study index is not loaded yet")
+        if status == 400 or any(name in text for name in QUERY_SHAPED):
+            return InvalidSearch(TOO_COMPLEX)
+        if status == 429:
+            return BackendUnavailable(f"The search engine is busy; {RETRY}")
+        if status >= 500:
+            return BackendUnavailable(f"The search engine failed to answer; {RETRY}")
+        return BackendError("The search engine failed unexpectedly; the error has been logged")
 
     async def search(
-        self, body: dict[str, Any], *, pit_id: str | None = None, timeout: float | None = None
+        self, body: dict[str, Any], *, index: str | None = None, timeout: float | None = None
     ) -> dict[str, Any]:
-        """``timeout`` overrides the client's short one (export pages are long to build)."""
-        params = {"request_timeout": timeout} if timeout else None
-        if pit_id:
-            body = {**body, "pit": {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE}}
-            return await self._call(  # type: ignore[no-any-return]
-                self.client.search, body=body, params=params
-            )
-        return await self._call(  # type: ignore[no-any-return]
-            self.client.search, index=self.alias, body=body, params=params
-        )
+        """One search on ``index`` (a concrete index a cursor pinned) or the alias.
 
-    async def open_pit(self) -> str:
+        ``timeout`` overrides the client's short one (big pages, export pages); the engine is
+        told the same budget, so it stops working when the API stops waiting."""
+        seconds = timeout or self.timeout
+        body = {**body, "timeout": f"{max(1, int(seconds * 900))}ms"}  # 90 %: answer in time
+        params = {
+            "request_timeout": seconds,
+            "cancel_after_time_interval": f"{max(1, int(seconds * 1000))}ms",
+        }
         response = await self._call(
-            self.client.create_pit, index=self.alias, params={"keep_alive": PIT_KEEP_ALIVE}
+            self.client.search, index=index or self.alias, body=body, params=params
         )
-        return str(response["pit_id"])
+        if response.get("timed_out"):  # partial results: never serve them as the whole answer
+            logger.warning("search timed out in the engine after %.1f s", seconds)
+            raise BackendUnavailable(f"The search engine did not answer in time; {RETRY}")
+        return response  # type: ignore[no-any-return]
 
     async def get_source(self, doc_id: str, fields: list[str]) -> dict[str, Any] | None:
         """The stored parts of one study document, or None when there is no such study."""
@@ -140,24 +151,22 @@ class Backend:
 
     async def scan(
         self, body: dict[str, Any], page_size: int = 500
-    ) -> AsyncIterator[dict[str, Any]]:
-        """Every hit of the query, page by page under one point-in-time: flat memory, no 10k cap."""
-        pit_id = await self.open_pit()
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every hit of the query, page by page: search_after on the concrete index the first
+        page read (an alias swap mid-export changes nothing), flat memory, no 10k cap, and no
+        engine state to leak when the client goes away."""
         page = {**body, "size": page_size}
         page.setdefault("sort", [{"id": "asc"}])
-        try:
-            while True:
-                response = await self.search(page, pit_id=pit_id, timeout=EXPORT_PAGE_TIMEOUT)
-                hits = response["hits"]["hits"]
-                for hit in hits:
-                    yield hit
-                if len(hits) < page_size:
-                    return
-                pit_id = response.get("pit_id", pit_id)
-                page = {**page, "search_after": hits[-1]["sort"]}
-        finally:
-            with contextlib.suppress(os_errors.OpenSearchException):  # else it expires alone
-                await self.client.delete_pit(body={"pit_id": [pit_id]})
+        index: str | None = None
+        while True:
+            response = await self.search(page, index=index, timeout=EXPORT_PAGE_TIMEOUT)
+            hits: list[dict[str, Any]] = response["hits"]["hits"]
+            if hits:
+                index = index or str(hits[0]["_index"])
+                yield hits
+            if len(hits) < page_size:
+                return
+            page = {**page, "search_after": hits[-1]["sort"]}
 
     async def data_timestamp(self) -> tuple[str | None, str | None]:
         """(concrete index, time of the last successful load recorded in its mapping _meta)."""

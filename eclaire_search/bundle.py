@@ -8,9 +8,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlencode
 
 from eclaire_search.errors import operation_outcome
+from eclaire_search.geo import distance_extension
 from eclaire_search.params import SearchRequest
 
 SUBSETTED = {
@@ -89,13 +89,6 @@ def included_resources(
     return found
 
 
-def page_url(base: str, used: tuple[tuple[str, str], ...], cursor: str | None = None) -> str:
-    params = list(used)
-    if cursor:
-        params.append(("_cursor", cursor))
-    return f"{base}?{urlencode(params)}" if params else base
-
-
 def searchset(
     *,
     base_url: str,
@@ -119,6 +112,10 @@ def searchset(
         }
         if hit.get("_score") is not None and request.has_text:
             entry["search"]["score"] = hit["_score"]
+        if request.near is not None:
+            nearest = request.near.nearest_km(source.get("site_geo") or [])
+            if nearest is not None:
+                entry["search"]["extension"] = [distance_extension(nearest)]
         entries.append(entry)
         if request.includes:
             included.extend(included_resources(source, request, assigners))

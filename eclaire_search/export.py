@@ -1,20 +1,32 @@
 """Streamed export (Flux 1): every matching study as NDJSON or CSV, in constant memory.
 
 Rows are built from what the resources already publish; nothing personal is added (site
-contacts are not in the CSV at all).
+contacts are not in the CSV at all). The route fetches the first page before it answers, so
+an engine failure is a proper OperationOutcome, never a 200 followed by a cut body;
+:class:`ExportResponse` then frees the export's slot on every exit (finished, client gone,
+client stopped reading past the write deadline).
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import orjson
+from starlette.requests import ClientDisconnect
+from starlette.responses import StreamingResponse
+from starlette.types import Message, Receive, Scope, Send
 
 from eclaire_search.params import SearchRequest
 from eclaire_search.translate import INCLUDE_SOURCES, query
+
+logger = logging.getLogger("eclaire_search.export")
+PAGE_SIZE = 500
+INCLUDE_PAGE_SIZE = 100  # with _include a study document is ~20 kB: keep a page near 2 MB
 
 CSV_COLUMNS = (
     ("id", "study id (EU CT number or ID-RCB)"),
@@ -108,3 +120,61 @@ async def ndjson_stream(
         for key in ("locations", "organizations"):
             lines += [orjson.dumps(r, option=newline) for r in source.get(key) or []]
         yield b"".join(lines)
+
+
+def page_size(request: SearchRequest, *, csv_rows: bool) -> int:
+    return INCLUDE_PAGE_SIZE if request.includes and not csv_rows else PAGE_SIZE
+
+
+async def hits_of(
+    first: list[dict[str, Any]] | None, pages: AsyncIterator[list[dict[str, Any]]]
+) -> AsyncIterator[dict[str, Any]]:
+    """The already fetched first page, then the rest as the engine gives them.
+
+    Each hit gives the event loop a turn: a send that does not block does not yield, and a
+    page of 500 rows serialised in one go would hold every other request back meanwhile."""
+    if first is None:
+        return
+    for hit in first:
+        yield hit
+        await asyncio.sleep(0)
+    async for page in pages:
+        for hit in page:
+            yield hit
+            await asyncio.sleep(0)
+
+
+class ExportResponse(StreamingResponse):
+    """A streamed export that always gives back its slot, and drops a client that stops
+    reading for ``write_timeout`` seconds (flow control holds ``send`` while it does not)."""
+
+    def __init__(
+        self,
+        content: AsyncIterator[bytes],
+        *,
+        release: Callable[[], None],
+        write_timeout: float,
+        media_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(content, media_type=media_type, headers=headers)
+        self.release = release
+        self.write_timeout = write_timeout
+        self.content = content
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def deadline_send(message: Message) -> None:
+            async with asyncio.timeout(self.write_timeout):  # no task per chunk, unlike wait_for
+                await send(message)
+
+        try:
+            await super().__call__(scope, receive, deadline_send)
+        except TimeoutError:  # the connection is closed by the server when we return
+            logger.warning("export dropped: client read nothing for %.0f s", self.write_timeout)
+        except (ClientDisconnect, OSError):
+            logger.info("export abandoned by its client")
+        finally:
+            self.release()
+            aclose = getattr(self.content, "aclose", None)
+            if aclose is not None:
+                await aclose()

@@ -359,6 +359,7 @@ def start(node: Node, *, wait: bool = True) -> str:
         "transport.port": str(node.transport_port),
         "discovery.type": "single-node",
         "action.auto_create_index": "false",
+        "search.cancel_after_time_interval": "10s",  # a search the API gave up on stops
     }
     if node.peers:
         del settings["discovery.type"]

@@ -13,6 +13,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from eclaire_search.errors import InvalidSearch, Issue, NotAcceptable
+from eclaire_search.geo import GeoNear, parse_near
+from eclaire_search.paging import check_offset
 from eclaire_search.searchparams import (
     BY_NAME,
     INCLUDE_TARGETS,
@@ -71,7 +73,7 @@ class Number:
     value: float
 
 
-Value = Token | DateRange | Number | str
+Value = Token | DateRange | Number | GeoNear | str
 NUMBER_VALUE = re.compile(r"^(?P<prefix>[a-z]{2})?(?P<number>-?\d+(\.\d+)?)\Z", re.ASCII)
 
 
@@ -98,6 +100,7 @@ class SearchRequest:
     elements: tuple[str, ...] | None = None
     total: Literal["none", "estimate", "accurate"] = "accurate"
     cursor: str | None = None
+    offset: int = 0  # _getpagesoffset: rank of the first result (offset paging)
     pretty: bool = False
     warnings: tuple[Issue, ...] = ()
     # The parameters actually used, normalised, for the self link.
@@ -106,6 +109,14 @@ class SearchRequest:
     @property
     def has_text(self) -> bool:
         return any(c.param.type is ParamType.TEXT for c in self.criteria)
+
+    @property
+    def near(self) -> GeoNear | None:
+        """The ``near`` position, which sorting by distance and the entries' distances use."""
+        for criterion in self.criteria:
+            if isinstance(criterion.values[0], GeoNear):
+                return criterion.values[0]
+        return None
 
 
 def split_commas(value: str) -> list[str]:
@@ -213,15 +224,29 @@ def parse_count(raw: str, max_count: int) -> tuple[int, Issue | None]:
     return count, None
 
 
-def parse_sort(raw: str, has_text: bool) -> tuple[SortKey, ...]:
+def parse_offset(raw: str | None, count: int) -> int:
+    """_getpagesoffset (the production API's offset paging), within the engine's window."""
+    if raw is None:
+        return 0
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise InvalidSearch(
+            f"_getpagesoffset: {raw!r} is not a non-negative integer", parameter="_getpagesoffset"
+        )
+    offset = int(raw)
+    check_offset(offset, count)
+    return offset
+
+
+def parse_sort(raw: str, has_text: bool, has_near: bool = False) -> tuple[SortKey, ...]:
     keys = []
+    usable = {"_score": has_text, "near": has_near}
     for item in split_commas(raw):
         if not item:
             continue
         descending = item.startswith("-")
         name = item.lstrip("-")
-        if name not in SORT_FIELDS or (name == "_score" and not has_text):
-            allowed = ", ".join(n for n in SORT_FIELDS if n != "_score" or has_text)
+        if name not in SORT_FIELDS or not usable.get(name, True):
+            allowed = ", ".join(n for n in SORT_FIELDS if usable.get(n, True))
             raise InvalidSearch(f"_sort: cannot sort on {name!r}; use {allowed}", parameter="_sort")
         keys.append(SortKey(SORT_FIELDS[name], descending))
     return tuple(keys)
@@ -278,7 +303,7 @@ def parse_search(
             if name in options and name != "_cursor":
                 raise InvalidSearch(f"{name} given more than once", parameter=name)
             options[name] = value
-            if name != "_cursor":
+            if name not in ("_cursor", "_getpagesoffset"):  # paging position, not the search
                 used.append((key, value))
         elif name in BY_NAME:
             criteria.append(parse_criterion(BY_NAME[name], modifier or None, value, zone, moment))
@@ -293,6 +318,14 @@ def parse_search(
         count, warning = parse_count(options["_count"], max_count)
         if warning:
             warnings.append(warning)
+        used = [(k, str(count)) if k == "_count" else (k, v) for k, v in used]  # as served
+    offset = parse_offset(options.get("_getpagesoffset"), count)
+    if offset and "_cursor" in options:
+        raise InvalidSearch(
+            "_getpagesoffset and _cursor cannot be combined: a cursor already says where "
+            "the page starts",
+            parameter="_getpagesoffset",
+        )
     has_text = any(c.param.type is ParamType.TEXT for c in criteria)
     summary = options.get("_summary")
     if summary is not None and summary not in SUMMARY_VALUES:
@@ -327,12 +360,17 @@ def parse_search(
     return SearchRequest(
         criteria=tuple(criteria),
         count=count,
-        sort=parse_sort(options.get("_sort", ""), has_text),
+        sort=parse_sort(
+            options.get("_sort", ""),
+            has_text,
+            any(c.param.type is ParamType.NEAR for c in criteria),
+        ),
         includes=frozenset(includes),
         summary=summary,
         elements=elements,
         total=total,  # type: ignore[arg-type]
         cursor=options.get("_cursor"),
+        offset=offset,
         pretty=pretty == "true",
         warnings=tuple(warnings),
         used=tuple(used),
@@ -348,6 +386,12 @@ def parse_criterion(
         )
     if param.type is ParamType.TEXT or modifier == "text":
         return Criterion(param, modifier, (parse_text(value, param),))
+    if param.type is ParamType.NEAR:  # one position: its commas would be ambiguous with ORs
+        if len(value) > MAX_STRING_LENGTH or "," in value:
+            raise InvalidSearch(
+                "near: one position, latitude|longitude|distance|units", parameter=param.name
+            )
+        return Criterion(param, modifier, (parse_near(value),))
     raw_values = [v for v in split_commas(value) if v]
     if not raw_values:
         raise InvalidSearch(f"{param.name}: no value", parameter=param.name)

@@ -19,6 +19,7 @@ class ParamType(StrEnum):
     STRING = "string"
     NUMBER = "number"
     TEXT = "text"  # _text / _content: full text (FHIR R4 declares them ``string``)
+    NEAR = "near"  # near: a position and a radius, FHIR type "special" (as Location-near)
 
 
 DATE_PREFIXES = frozenset({"eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"})
@@ -71,8 +72,11 @@ class SearchParam:
 
     @property
     def fhir_type(self) -> str:
-        """The type FHIR declares: R4 defines ``_text`` and ``_content`` as ``string``."""
-        return "string" if self.type is ParamType.TEXT else self.type.value
+        """The type FHIR declares: R4 defines ``_text`` and ``_content`` as ``string``;
+        ``near`` is ``special``, as Location-near is."""
+        if self.type is ParamType.TEXT:
+            return "string"
+        return "special" if self.type is ParamType.NEAR else self.type.value
 
 
 SEARCH_PARAMS: tuple[SearchParam, ...] = (
@@ -221,6 +225,13 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         modifiers=frozenset({"exact"}),
     ),
     SearchParam(
+        "near",
+        ParamType.NEAR,
+        ("site_geo",),
+        "ResearchStudy.site.resolve().ofType(Location).address",
+        "A site within a distance: `latitude|longitude|distance|units` (km default, 50 km).",
+    ),
+    SearchParam(
         "age",
         ParamType.NUMBER,
         ("age_range",),
@@ -253,6 +264,15 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         facet="sponsor_name.raw",
     ),
     SearchParam(
+        "therapeutic-area",
+        ParamType.STRING,
+        ("therapeutic_area",),
+        f"ResearchStudy.extension('{ig.EXT_THERAPEUTIC_AREA}').value",
+        "Therapeutic area starts with (case and accents ignored): Cardiologie, Diseases [C]…",
+        modifiers=STRING_MODIFIERS,
+        facet="therapeutic_area.raw",
+    ),
+    SearchParam(
         "recruitment-date",
         ParamType.DATE,
         ("recruitment_period",),
@@ -271,7 +291,8 @@ BY_NAME: dict[str, SearchParam] = {
 # Result parameters: they shape the answer rather than filter it.
 RESULT_PARAMS: dict[str, str] = {
     "_count": "Page size (default 20, at most 1000; 0 gives the total only).",
-    "_sort": "Comma list of _lastUpdated, _id, status, title (_score with text); - descends.",
+    "_sort": "Comma list of _lastUpdated, _id, status, title (_score with text, near with near); "
+    "- descends.",
     "_include": "*, ResearchStudy:site, ResearchStudy:enrollment, ResearchStudy:sponsor"
     " (also with their target type: ResearchStudy:site:Location).",
     "_summary": "true, text, data, count or false.",
@@ -280,6 +301,7 @@ RESULT_PARAMS: dict[str, str] = {
     "_format": "json or application/fhir+json (xml is not offered).",
     "_pretty": "true to indent the JSON.",
     "_cursor": "Opaque paging cursor from a next/previous link.",
+    "_getpagesoffset": "Offset paging: skip this many results (offset + _count ≤ 10,000).",
 }
 
 SORT_FIELDS: dict[str, str] = {
@@ -288,6 +310,7 @@ SORT_FIELDS: dict[str, str] = {
     "status": "status",
     "title": "title.sort",
     "_score": "_score",
+    "near": "near",  # distance of the nearest site to the near position
 }
 
 INCLUDES: tuple[str, ...] = (

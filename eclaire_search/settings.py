@@ -62,6 +62,37 @@ class Settings(BaseSettings):
         "", description="Comma-separated origins allowed by CORS (`*` for any; empty: none)."
     )
 
+    # --- Heavy work: concurrency caps (per API process; 429 + Retry-After beyond) ------------
+    export_max_concurrent: int = Field(4, description="Exports streaming at once, service-wide.")
+    export_max_per_client: int = Field(1, description="Exports streaming at once per client.")
+    export_write_timeout: float = Field(
+        30.0,
+        description="Seconds an export waits for a client to take the next chunk before "
+        "dropping it (a client that stops reading).",
+    )
+    big_page_count: int = Field(
+        200, description="A search page with a larger _count is a big page (capped below)."
+    )
+    big_include_count: int = Field(
+        50, description="A page with _include and a larger _count is a big page."
+    )
+    big_page_max_concurrent: int = Field(2, description="Big pages built at once, service-wide.")
+    big_page_max_per_client: int = Field(1, description="Big pages built at once per client.")
+
+    # --- Cost budget of one search, checked before the engine is called (400 beyond) ---------
+    max_total_values: int = Field(
+        200, description="Values (comma-separated ones counted apart) across all parameters."
+    )
+    max_values_per_param: int = Field(100, description="Values of one search parameter.")
+    contains_min_length: int = Field(3, description="Shortest value of a :contains search.")
+    max_contains_values: int = Field(
+        10, description="Values across every :contains parameter of one search."
+    )
+    max_clauses: int = Field(
+        1000,
+        description="Estimated query clauses of one search (the engine refuses above 1,024).",
+    )
+
     # --- Ingest ------------------------------------------------------------------------------
     data_dir: Path = Field(
         PROJECT_ROOT / "var", description="Where runs, dead letters and locks go."

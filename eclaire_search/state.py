@@ -1,4 +1,4 @@
-"""What the app holds for its lifetime: settings, the backend, the cursor codec."""
+"""What the app holds for its lifetime: settings, the backend, the cursor codec, the caps."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from eclaire_search.backend import Backend, create_client
+from eclaire_search.heavy import HeavyWork
 from eclaire_search.paging import CursorCodec
 from eclaire_search.settings import Settings
 
@@ -25,6 +26,7 @@ class AppState:
     backend: Backend
     cursors: CursorCodec
     tz: ZoneInfo
+    heavy: HeavyWork
     assigners: dict[str, dict[str, Any]] = field(default_factory=assigner_organizations)
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -49,4 +51,5 @@ class AppState:
             ),
             cursors=CursorCodec(secret),
             tz=ZoneInfo(settings.timezone),
+            heavy=HeavyWork.from_settings(settings),
         )

@@ -7,9 +7,11 @@ text never reaches ``query_string``.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
+from eclaire_search.geo import GeoNear
 from eclaire_search.params import Criterion, DateRange, Number, SearchRequest, SortKey, Token
 from eclaire_search.searchparams import ParamType
 
@@ -17,6 +19,7 @@ Body = dict[str, Any]
 TEXT_FLAGS = "PHRASE|OR|NOT|PRECEDENCE|WHITESPACE"
 TIEBREAK = SortKey("id", descending=False)
 DEFAULT_SORT = (SortKey("last_updated", descending=True),)
+NEAR_SORT = (SortKey("near", descending=False),)
 MATCH_NONE: Body = {"match_none": {}}
 # What each _include needs from the stored document, besides the ResearchStudy itself.
 INCLUDE_SOURCES = {
@@ -155,11 +158,45 @@ def criterion_clause(criterion: Criterion) -> tuple[str, Body]:
         return "filter", any_of(
             [string_clause(field, criterion.modifier, str(v)) for v in criterion.values]
         )
-    if param.type is ParamType.NUMBER:  # eq on a range field: the range contains the number
+    if param.type is ParamType.NEAR:
+        return "filter", near_clause(field, criterion.values[0])
+    if param.type is ParamType.NUMBER:
+        # eq on a whole-year range field: a band "18-64" admits a person from 18 until the eve
+        # of 65, so an exact age of 30.5 (a valid FHIR number) is matched as 30 completed years.
         return "filter", any_of(
-            [{"term": {field: v.value}} for v in criterion.values if isinstance(v, Number)]
+            [
+                {"term": {field: math.floor(v.value)}}
+                for v in criterion.values
+                if isinstance(v, Number)
+            ]
         )
     raise NotImplementedError(f"no translation for {param.type}")  # pragma: no cover
+
+
+def near_clause(field: str, value: object) -> Body:
+    """One of the study's sites within the distance (arc: the haversine great circle)."""
+    assert isinstance(value, GeoNear)
+    return {
+        "geo_distance": {
+            "distance": f"{value.distance_km}km",
+            "distance_type": "arc",
+            field: {"lat": value.lat, "lon": value.lon},
+        }
+    }
+
+
+def near_sort(near: GeoNear, order: str) -> Body:
+    """Distance of the nearest site (mode min), in km: the hit's sort value is that distance."""
+    return {
+        "_geo_distance": {
+            "site_geo": {"lat": near.lat, "lon": near.lon},
+            "order": order,
+            "unit": "km",
+            "mode": "min",
+            "distance_type": "arc",
+            "ignore_unmapped": True,
+        }
+    }
 
 
 def query(criteria: tuple[Criterion, ...]) -> Body:
@@ -173,13 +210,21 @@ def query(criteria: tuple[Criterion, ...]) -> Body:
 
 
 def sort_keys(request: SearchRequest) -> tuple[SortKey, ...]:
-    keys = request.sort or ((SortKey("_score", True),) if request.has_text else DEFAULT_SORT)
+    """The request's _sort; else relevance with text, distance with near, else last updated."""
+    default = DEFAULT_SORT
+    if request.has_text:
+        default = (SortKey("_score", True),)
+    elif request.near is not None:
+        default = NEAR_SORT
+    keys = request.sort or default
     if not any(k.field == "id" for k in keys):
         keys = (*keys, TIEBREAK)
     return keys
 
 
-def sort_clause(keys: tuple[SortKey, ...], *, reverse: bool = False) -> list[Body]:
+def sort_clause(
+    keys: tuple[SortKey, ...], *, reverse: bool = False, near: GeoNear | None = None
+) -> list[Body]:
     """Missing values sort last in the requested order; a reversed walk mirrors that."""
     clause: list[Body] = []
     for key in keys:
@@ -187,6 +232,9 @@ def sort_clause(keys: tuple[SortKey, ...], *, reverse: bool = False) -> list[Bod
         order = "desc" if descending else "asc"
         if key.field == "_score":
             clause.append({"_score": {"order": order}})
+        elif key.field == "near":
+            assert near is not None, "params.parse_sort allows near only with a near search"
+            clause.append(near_sort(near, order))
         else:
             clause.append(
                 {key.field: {"order": order, "missing": "_first" if reverse else "_last"}}
@@ -196,6 +244,8 @@ def sort_clause(keys: tuple[SortKey, ...], *, reverse: bool = False) -> list[Bod
 
 def source_fields(request: SearchRequest) -> list[str]:
     fields = ["resource"]
+    if request.near is not None:
+        fields.append("site_geo")  # the distance of the nearest site, for each entry
     for include in sorted(request.includes):
         if include in INCLUDE_SOURCES:
             fields.append(INCLUDE_SOURCES[include])
@@ -207,8 +257,10 @@ def search_body(
     *,
     search_after: list[Any] | None = None,
     reverse: bool = False,
+    offset: int = 0,
 ) -> Body:
-    """The body for one page. ``reverse`` walks backwards (for ``previous`` links)."""
+    """The body for one page. ``reverse`` walks backwards (for ``previous`` links);
+    ``offset`` skips results (``_getpagesoffset``, within the engine's window)."""
     size = 0 if request.summary == "count" else request.count
     body: Body = {
         "query": query(request.criteria),
@@ -217,10 +269,12 @@ def search_body(
         "track_total_hits": request.total != "none",
     }
     if size:
-        body["sort"] = sort_clause(sort_keys(request), reverse=reverse)
+        body["sort"] = sort_clause(sort_keys(request), reverse=reverse, near=request.near)
         body["_source"] = source_fields(request)
     else:
         body["_source"] = False
     if search_after is not None:
         body["search_after"] = search_after
+    elif offset and size:
+        body["from"] = offset
     return body

@@ -124,6 +124,7 @@ def _report_ingest(console: Console, result: IngestResult, settings: Settings) -
         f"read {m.read} / indexed {load.indexed} (new {load.new}, updated {load.updated}, "
         f"unchanged {load.unchanged}) / deleted {load.deleted} / dead-lettered "
         f"{m.dead_lettered + load.failed} / warnings {sum(m.warnings.values())} / "
+        f"sites located {load.sites_located}, unlocated {load.sites_unlocated} / "
         f"{result.seconds:.1f} s ({m.read / max(result.seconds, 1e-9):.0f} records/s) "
         f"→ {load.index}"
     )

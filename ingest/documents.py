@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from eclaire_search import ig_constants as ig
+from eclaire_search.gazetteer import gazetteer
 from ingest.mapping import MappedStudy
 
 MEDDRA_SYSTEMS = ("https://www.meddra.org", "http://terminology.hl7.org/CodeSystem/mdr")
@@ -140,6 +141,18 @@ def _text_parts(study: dict[str, Any]) -> tuple[list[str], list[str]]:
     return labels, [d for d in description if d]
 
 
+def site_points(addresses: list[dict[str, Any]]) -> list[dict[str, float]]:
+    """One geo_point per site the gazetteer locates (by postal code and city), in site order;
+    the loader counts the sites left without one."""
+    places = gazetteer()
+    points = []
+    for address in addresses:
+        place = places.locate(address.get("postalCode"), address.get("city"))
+        if place is not None:
+            points.append({"lat": place.lat, "lon": place.lon})
+    return points
+
+
 def to_document(
     study: MappedStudy, *, version_id: int, last_updated: str, digest: str | None = None
 ) -> dict[str, Any]:
@@ -176,7 +189,15 @@ def to_document(
         "age_range": _age_ranges(study.group),
         "site_city": sorted({a["city"] for a in addresses if a.get("city")}),
         "site_postal_code": sorted({a["postalCode"] for a in addresses if a.get("postalCode")}),
+        "site_geo": site_points(addresses),
         "sponsor_name": _sponsor_names(study),
+        "therapeutic_area": sorted(
+            {
+                e["valueString"]
+                for e in _extension(resource, ig.EXT_THERAPEUTIC_AREA)
+                if e.get("valueString")
+            }
+        ),
         "title": resource.get("title"),
         "labels": labels,
         "description": description,

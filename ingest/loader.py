@@ -50,6 +50,8 @@ class LoadSummary:
     new: int = 0
     deleted: int = 0
     failed: int = 0
+    sites_located: int = 0  # sites of the documents sent that the gazetteer placed
+    sites_unlocated: int = 0  # ... and those it could not (no near search finds them)
     swapped: bool = False
     removed_indices: list[str] = field(default_factory=list)
 
@@ -261,6 +263,10 @@ class Loader:
                 )
             else:
                 setattr(summary, kind, getattr(summary, kind) + 1)
+            assert document is not None
+            located = len(document["site_geo"])
+            summary.sites_located += located
+            summary.sites_unlocated += len(document["locations"]) - located
             yield {"_op_type": "index", "_index": index, "_id": outcome.id, "_source": document}
 
     def full_load(self, outcomes: Iterable[MappedStudy | Unpublished]) -> LoadSummary:

@@ -39,7 +39,14 @@ READ_TYPES = {
     "Organization": "A sponsor (`{study}-primary-sponsor`) or an identifier assigner.",
     "SearchParameter": "A custom search parameter of this server (`ResearchStudy-{name}`).",
 }
-SEARCH_ERRORS = ("BadRequest", "NotAcceptable", "Gone", "Unavailable", "ServerError")
+SEARCH_ERRORS = (
+    "BadRequest",
+    "NotAcceptable",
+    "Gone",
+    "TooManyRequests",
+    "Unavailable",
+    "ServerError",
+)
 PREFER = {
     "name": "Prefer",
     "in": "header",
@@ -139,7 +146,7 @@ def api_paths() -> dict[str, Json]:
                         "description": "One resource per line; `_include` adds linked ones.",
                         "content": {"application/fhir+ndjson": {"schema": {"type": "string"}}},
                     },
-                    **errors("BadRequest", "Unavailable"),
+                    **errors("BadRequest", "TooManyRequests", "Unavailable"),
                 },
             }
         },
@@ -155,7 +162,7 @@ def api_paths() -> dict[str, Json]:
                         "description": "CSV with a header row",
                         "content": {"text/csv": {"schema": {"type": "string"}}},
                     },
-                    **errors("BadRequest", "Unavailable"),
+                    **errors("BadRequest", "TooManyRequests", "Unavailable"),
                 },
             }
         },

@@ -51,6 +51,11 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("sommeil -enfant", "with one word excluded"),
     ),
     "title": (("Évaluation", "title starts with"),),
+    "therapeutic-area": (("Cardiologie", "therapeutic area starts with"),),
+    "near": (
+        ("45.76|4.83|30|km", "a site within 30 km of Lyon"),
+        ("48.85|2.35|5000|m", "a site within 5 km of central Paris"),
+    ),
     "category": (
         ("JARDE", "research involving people (loi Jardé)"),
         ("REG536", "clinical trial of a medicinal product (CTIS)"),
@@ -90,6 +95,8 @@ MODIFIER_EXAMPLES: dict[str, tuple[str, str]] = {
     "site-postal-code:exact": ("42270", "whole postal code"),
     "sponsor-name:exact": ("Laboratoire Fictif SA", "whole sponsor name"),
     "sponsor-name:contains": ("Fictif", "sponsor name contains"),
+    "therapeutic-area:exact": ("Neurologie", "whole therapeutic area"),
+    "therapeutic-area:contains": ("Neoplasms", "therapeutic area contains"),
     "condition:text": ("cancer", "words in the condition texts"),
 }
 MODIFIER_MEANING = {
@@ -196,6 +203,7 @@ def result_schemas() -> dict[str, Json]:
         "_format": _enum([*FORMATS_JSON, *FORMATS_XML]),
         "_pretty": _enum(("true", "false")),
         "_cursor": {"type": "string"},
+        "_getpagesoffset": {"type": "integer", "minimum": 0, "maximum": 9999},
     }
 
 

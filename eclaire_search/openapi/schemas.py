@@ -17,6 +17,7 @@ from eclaire_search.errors import (
     InvalidSearch,
     NotAcceptable,
     ResourceNotFound,
+    TooManyRequests,
     UnsupportedMediaType,
 )
 from eclaire_search.export import CSV_COLUMNS
@@ -164,19 +165,28 @@ ERRORS: dict[str, FHIRError] = {
     ),
     "NotFound": ResourceNotFound("ResearchStudy/2099-A00000-00 is not known"),
     "NotAcceptable": NotAcceptable("XML is not supported; use _format=json"),
-    "Gone": CursorExpired("The paging cursor has expired; start the search again"),
+    "Gone": CursorExpired(
+        "The results this link pages through were replaced by a newer data load and are gone; "
+        "start the search again from its first page"
+    ),
     "UnsupportedMediaType": UnsupportedMediaType(
         "POST _search takes application/x-www-form-urlencoded parameters, not application/json"
     ),
-    "Unavailable": BackendUnavailable("The search engine is unreachable: ConnectionError"),
-    "ServerError": BackendError("The search engine failed: …"),
+    "TooManyRequests": TooManyRequests(
+        "At most 1 exports at a time per client; wait for yours to finish", retry_after=10
+    ),
+    "Unavailable": BackendUnavailable(
+        "The search engine did not answer; try again in a few seconds"
+    ),
+    "ServerError": BackendError("The search engine failed unexpectedly; the error has been logged"),
 }
 ERROR_TEXT = {
     "BadRequest": "Malformed parameter, modifier or prefix",
     "NotFound": "Unknown id or resource type",
     "NotAcceptable": "A format other than JSON was asked for (_format=xml, Accept: XML only)",
     "UnsupportedMediaType": "A POST _search body that is not a form",
-    "Gone": "The paging cursor's point-in-time has expired",
+    "Gone": "The index a paging cursor walks was pruned by later loads; start again",
+    "TooManyRequests": "Over a cap on heavy work (exports, big pages); see Retry-After",
     "Unavailable": "OpenSearch unreachable or the index not loaded; retry later",
     "ServerError": "Unexpected failure (logged)",
 }

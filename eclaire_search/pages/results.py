@@ -7,12 +7,28 @@ the page URL's ``page``, so the page walks results exactly as an API client woul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from eclaire_search.pages.form import BY_FIELD, PAGE_SIZE, SearchForm
-from eclaire_search.pages.study import Summary, summary_of
+from eclaire_search.gazetteer import Place, distance_km, gazetteer
+from eclaire_search.geo import DISTANCE_EXTENSION
+from eclaire_search.pages.detail import eligibility_of
+from eclaire_search.pages.form import (
+    ALL_RECRUITMENT,
+    BY_FIELD,
+    MAX_PAGE,
+    OFFSET_PAGING,
+    PAGE_SIZE,
+    SearchForm,
+)
+from eclaire_search.pages.study import Summary, address_lines, summary_of
 from eclaire_search.routes.fhir import SITE_ID
+from ingest.mapping import MeddraTable
+
+GROUP_SUFFIX = "-enrollment-group"
+PAGES_AROUND = 2  # page numbers shown either side of the current one
 
 # facet (search parameter name) → form field it fills, in display order
 FACET_FIELDS = {
@@ -22,9 +38,11 @@ FACET_FIELDS = {
     "phase": "phase",
     "gender": "sexe",
     "site-city": "lieu",
+    "condition": "maladie",
+    "therapeutic-area": "domaine",
 }
+FACET_SHOWN = {"lieu": 12, "maladie": 10, "domaine": 10}  # the most frequent values only
 FACET_SIZE = 50
-CITIES_SHOWN = 12
 
 
 @dataclass(frozen=True)
@@ -51,22 +69,59 @@ class Paging:
     page: int  # 1-based
     previous_url: str | None
     next_url: str | None
+    numbers: tuple[tuple[int, str | None], ...] = ()  # (page, URL; None for the current one)
 
 
-def summaries(bundle: dict[str, Any]) -> list[Summary]:
-    """Matched studies in order, each with the cities of its included sites."""
+def summaries(bundle: dict[str, Any], place: Place | None = None) -> list[Summary]:
+    """Matched studies in order, each with its sites' cities, who may take part and, with a
+    near search, its nearest site and the distance the API computed."""
     sites: dict[str, list[dict[str, Any]]] = {}
-    studies: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
+    studies: list[tuple[dict[str, Any], float | None]] = []
     for entry in bundle.get("entry") or []:
         resource = entry["resource"]
-        mode = (entry.get("search") or {}).get("mode")
-        if mode == "match":
-            studies.append(resource)
-        elif mode == "include" and resource["resourceType"] == "Location":
+        search = entry.get("search") or {}
+        if search.get("mode") == "match":
+            studies.append((resource, entry_distance(search)))
+        elif search.get("mode") == "include" and resource["resourceType"] == "Location":
             match = SITE_ID.match(resource["id"])
             if match:
                 sites.setdefault(match["study"], []).append(resource)
-    return [summary_of(study, sites.get(study["id"], [])) for study in studies]
+        elif search.get("mode") == "include" and resource["resourceType"] == "Group":
+            groups[resource["id"].removesuffix(GROUP_SUFFIX)] = resource
+    found = []
+    for study, distance in studies:
+        summary = summary_of(study, sites.get(study["id"], []))
+        eligibility = eligibility_of(groups.get(study["id"]))
+        summary.ages, summary.sexes = eligibility.ages, eligibility.sexes
+        summary.distance = distance
+        if place is not None:
+            summary.nearest = nearest_site(sites.get(study["id"], []), place)
+        found.append(summary)
+    return found
+
+
+def entry_distance(search: dict[str, Any]) -> float | None:
+    for extension in search.get("extension") or []:
+        if extension.get("url") == DISTANCE_EXTENSION:
+            return float(extension["valueDistance"]["value"])
+    return None
+
+
+def nearest_site(locations: list[dict[str, Any]], place: Place) -> str:
+    """``Hôpital Édouard Herriot, 69003 Lyon``: the site the gazetteer places nearest."""
+    best: tuple[float, str] | None = None
+    for location in locations:
+        address = location.get("address") or {}
+        spot = gazetteer().locate(address.get("postalCode"), address.get("city"))
+        if spot is None:
+            continue
+        kilometres = distance_km(place.lat, place.lon, spot.lat, spot.lon)
+        lines = address_lines(address)
+        label = ", ".join(p for p in (location.get("name"), lines[-1] if lines else "") if p)
+        if best is None or kilometres < best[0]:
+            best = (kilometres, label)
+    return best[1] if best else ""
 
 
 def link_cursor(bundle: dict[str, Any], relation: str) -> str | None:
@@ -82,22 +137,49 @@ def paging(form: SearchForm, bundle: dict[str, Any], page: int, shown: int) -> P
     previous = link_cursor(bundle, "previous")
     following = link_cursor(bundle, "next")
     first = page * PAGE_SIZE + 1
+    total = bundle.get("total")
+    numbers: tuple[tuple[int, str | None], ...] = ()
+    if OFFSET_PAGING and total and not form.cursor:
+        current = page + 1
+        pages = min(MAX_PAGE, -(-int(total) // PAGE_SIZE))
+        wanted = {1, pages, *range(current - PAGES_AROUND, current + PAGES_AROUND + 1)}
+        numbers = tuple(
+            (n, None if n == current else form.url(p=str(n) if n > 1 else None, page=None))
+            for n in sorted(wanted)
+            if 1 <= n <= pages
+        )
     return Paging(
         first=first,
         last=first + shown - 1,
-        total=bundle.get("total"),
+        total=total,
         page=page + 1,
         previous_url=None if previous is None else form.url(page=previous or None),
         next_url=None if not following else form.url(page=following),
+        numbers=numbers,
     )
 
 
-def facet_groups(form: SearchForm, counts: dict[str, list[dict[str, Any]]]) -> list[FacetGroup]:
+@cache
+def condition_labels(table: Path | None) -> MeddraTable:
+    """MedDRA code → French label, from the same table ingest labels conditions with."""
+    return MeddraTable.load(table)
+
+
+def facet_groups(
+    form: SearchForm,
+    counts: dict[str, list[dict[str, Any]]],
+    conditions: MeddraTable | None = None,
+) -> list[FacetGroup]:
     """Facet values a person can click; only values the form itself accepts are offered."""
     groups: list[FacetGroup] = []
     for facet, name in FACET_FIELDS.items():
         fld = BY_FIELD[name]
         labels = {c.value: c.label for c in fld.choices}
+        if name == "maladie" and conditions is not None:
+            labels = {
+                str(b["value"]): conditions.label(str(b["value"])) or str(b["value"])
+                for b in counts.get(facet, [])
+            }
         current = form.values.get(name)
         values: list[FacetValue] = []
         for bucket in counts.get(facet, []):
@@ -112,9 +194,13 @@ def facet_groups(form: SearchForm, counts: dict[str, list[dict[str, Any]]]) -> l
                     selected=current is not None and current.casefold() == value.casefold(),
                 )
             )
-        if name == "lieu":
-            values = values[:CITIES_SHOWN]
-        clear = form.url(**{name: None, "page": None}) if current else None
+        if name in FACET_SHOWN:
+            values = values[: FACET_SHOWN[name]]
+        # Recruitment's default is implied by its absence: clearing it is asking for every study.
+        cleared = ALL_RECRUITMENT if name == "recrutement" else None
+        clear = None
+        if current and current != ALL_RECRUITMENT:
+            clear = form.url(**{name: cleared, "page": None, "p": None})
         if values or clear:
             groups.append(FacetGroup(name, fld.label, tuple(values), clear))
     return groups

@@ -22,8 +22,24 @@ from eclaire_search.errors import BackendUnavailable, CursorExpired, InvalidSear
 from eclaire_search.facets import facets_body, facets_from
 from eclaire_search.openapi import openapi_json
 from eclaire_search.pages.detail import study_of
-from eclaire_search.pages.form import FIELDS, FILTER_FIELDS, SearchForm, read_form
-from eclaire_search.pages.results import FACET_FIELDS, FACET_SIZE, facet_groups, paging, summaries
+from eclaire_search.pages.form import (
+    BY_FIELD,
+    FIELDS,
+    FILTER_FIELDS,
+    MAIN_FIELDS,
+    OFFSET_PAGING,
+    SearchForm,
+    read_form,
+)
+from eclaire_search.pages.formatting import FILTERS
+from eclaire_search.pages.results import (
+    FACET_FIELDS,
+    FACET_SIZE,
+    condition_labels,
+    facet_groups,
+    paging,
+    summaries,
+)
 from eclaire_search.pages.security import DOCS_CSP
 from eclaire_search.params import SearchRequest, parse_search
 from eclaire_search.routes.fhir import FHIR_ID, base_url, state
@@ -48,6 +64,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(FILTERS)
     return env
 
 
@@ -70,7 +87,10 @@ async def run_search(
         max_count=app.settings.max_count,
         tz=app.tz,
     )
-    page = app.cursors.decode(search.cursor, search.used).page if search.cursor else 0
+    if search.cursor:
+        page = app.cursors.decode(search.cursor, search.used).page
+    else:
+        page = form.page - 1 if OFFSET_PAGING else 0
     names = list(FACET_FIELDS)
     bundle, counts = await asyncio.gather(
         search_studies(
@@ -90,9 +110,12 @@ async def search_page(request: Request) -> Response:
     context: dict[str, Any] = {
         "form": form,
         "fields": FIELDS,
+        "main_fields": [BY_FIELD[name] for name in MAIN_FIELDS],
+        "filter_fields": FILTER_FIELDS,
         "message": None,
         "results": None,
-        "filters_open": any(form.values.get(f.name) for f in FILTER_FIELDS) or bool(form.errors),
+        "filters_open": any(form.values.get(f.name, f.default) != f.default for f in FILTER_FIELDS)
+        or bool(form.errors),
     }
     if form.errors:
         return render(request, "search.html", context, status=400)
@@ -107,12 +130,14 @@ async def search_page(request: Request) -> Response:
         return render(request, "search.html", {**context, "message": message}, status=400)
     except BackendUnavailable:
         return render(request, "search.html", {**context, "message": UNAVAILABLE}, status=503)
-    results = summaries(bundle)
+    results = summaries(bundle, form.place)
     context.update(
         results=results,
         paging=paging(form, bundle, page, len(results)),
-        facets=facet_groups(form, counts),
+        facets=facet_groups(form, counts, condition_labels(state(request).settings.meddra_table)),
         context_query=form.url(page=form.cursor).removeprefix("/"),
+        all_recruitment_url=form.url(recrutement="tous", page=None, p=None),
+        recruiting_url=form.url(recrutement="recruiting", page=None, p=None),
     )
     return render(request, "search.html", context)
 

@@ -109,6 +109,10 @@ class Summary:
     phase: str
     snippet: str
     cities: list[str]
+    ages: list[str] = field(default_factory=list)  # from the included Group
+    sexes: list[str] = field(default_factory=list)
+    nearest: str = ""  # the nearest site's town, with a near search
+    distance: float | None = None  # km to it, as the Bundle entry's location-distance says
 
 
 def recruitment_code(study: Resource) -> str | None:

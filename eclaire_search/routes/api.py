@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from eclaire_search.capability import VERSION
+from eclaire_search.clientaddr import client_address
 from eclaire_search.errors import BackendUnavailable, ResourceNotFound
-from eclaire_search.export import csv_stream, export_body, ndjson_stream
+from eclaire_search.export import (
+    ExportResponse,
+    csv_stream,
+    export_body,
+    hits_of,
+    ndjson_stream,
+    page_size,
+)
 from eclaire_search.facets import facet_names, facet_size, facets_body, facets_from
 from eclaire_search.routes.fhir import read_search, state
 from eclaire_search.statistics import statistics_body, statistics_from
@@ -36,23 +44,41 @@ async def facets(request: Request) -> Response:
     return JSONResponse(facets_from(response, names))
 
 
+CSV_HEADERS = {"Content-Disposition": 'attachment; filename="eclaire-studies.csv"'}
+
+
 async def export(request: Request) -> Response:
-    """Every match, streamed under one point-in-time; `_include` adds linked resources (NDJSON)."""
+    """Every match, streamed by search_after on one concrete index; `_include` adds linked
+    resources (NDJSON). The engine answers the first page before any byte is sent."""
     if request.path_params["format"] not in ("csv", "ndjson"):
         raise ResourceNotFound("Export formats: /api/export.ndjson and /api/export.csv")
     as_csv = request.path_params["format"] == "csv"
-    search = await read_search(request)
-    backend = state(request).backend
-    if await backend.current_index() is None:  # a 503 before the stream starts, not inside it
-        raise BackendUnavailable("The study index is not loaded yet")
-    hits = backend.scan(export_body(search, csv_rows=as_csv))
-    if as_csv:
-        return StreamingResponse(
-            csv_stream(hits),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="eclaire-studies.csv"'},
+    media_type = "text/csv; charset=utf-8" if as_csv else "application/fhir+ndjson"
+    headers = (
+        {"Content-Disposition": 'attachment; filename="eclaire-studies.csv"'} if as_csv else {}
+    )
+    search = await read_search(request)  # a 400 for a bad search, HEAD included
+    if request.method == "HEAD":  # what a GET would answer, without starting an export
+        return Response(media_type=media_type, headers=headers)
+    app = state(request)
+    release = app.heavy.exports.acquire(client_address(request.scope))  # 429 over the caps
+    try:
+        pages = app.backend.scan(
+            export_body(search, csv_rows=as_csv), page_size(search, csv_rows=as_csv)
         )
-    return StreamingResponse(ndjson_stream(hits, search), media_type="application/fhir+ndjson")
+        first = await anext(pages, None)
+    except BaseException:
+        release()
+        raise
+    hits = hits_of(first, pages)
+    stream = csv_stream(hits) if as_csv else ndjson_stream(hits, search)
+    return ExportResponse(
+        stream,
+        release=release,
+        write_timeout=app.settings.export_write_timeout,
+        media_type=media_type,
+        headers=headers,
+    )
 
 
 async def api_version(request: Request) -> Response:

@@ -11,7 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from eclaire_search.budget import check_budget
 from eclaire_search.capability import capability_statement, custom_search_parameter
+from eclaire_search.clientaddr import client_address
 from eclaire_search.errors import (
     MethodNotAllowed,
     NotSupported,
@@ -69,26 +71,30 @@ async def read_search(request: Request, own: tuple[str, ...] = ()) -> SearchRequ
         form = await request.form()
         items += [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     strict = "handling=strict" in request.headers.get("prefer", "").replace(" ", "")
-    return parse_search(
-        [(k, v) for k, v in items if k not in own],
+    items = [(k, v) for k, v in items if k not in own]
+    parsed = parse_search(
+        items,
         default_count=app.settings.default_count,
         max_count=app.settings.max_count,
         tz=app.tz,
         strict=strict,
     )
+    check_budget(items, parsed, app.settings)  # GET and POST alike, before the engine
+    return parsed
 
 
 async def search(request: Request) -> Response:
     app = state(request)
     check_accept(request.headers.get("accept"))
     search_request = await read_search(request)
-    bundle = await search_studies(
-        search_request,
-        backend=app.backend,
-        codec=app.cursors,
-        base_url=base_url(request),
-        assigners=app.assigners,
-    )
+    with app.heavy.page(search_request, client_address(request.scope)):  # 429 over the caps
+        bundle = await search_studies(
+            search_request,
+            backend=app.backend,
+            codec=app.cursors,
+            base_url=base_url(request),
+            assigners=app.assigners,
+        )
     headers = {}
     if timestamp := await app.data_timestamp():
         moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from collections import Counter
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from starlette.testclient import TestClient
 from studies_fixture import Loaded
@@ -14,7 +12,6 @@ from studies_fixture import Loaded
 from eclaire_search.app import create_app
 from eclaire_search.searchparams import SEARCH_PARAMS
 from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 
@@ -276,26 +273,6 @@ def test_custom_parameters_have_search_parameter_definitions(api: TestClient) ->
     assert resource["modifier"] == ["contains", "exact"]
     assert params["status"]["definition"].startswith("http://hl7.org/fhir/SearchParameter/")
     assert_outcome(api.get("/R4/SearchParameter/ResearchStudy-status"), 404)
-
-
-def cursor_payload(url: str) -> dict[str, Any]:
-    token = parse_qs(urlsplit(url).query)["_cursor"][0].split(".")[0]
-    return json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))  # type: ignore[no-any-return]
-
-
-def test_expired_point_in_time_is_410(api: TestClient, loaded: Loaded) -> None:
-    first = get(api, "/R4/ResearchStudy", params={"_count": "5"})
-    second_url = {link["relation"]: link["url"] for link in first["link"]}["next"]
-    assert cursor_payload(second_url)["p"] is None  # no snapshot until someone pages
-    second = get(api, f"{urlsplit(second_url).path}?{urlsplit(second_url).query}")
-    nxt = {link["relation"]: link["url"] for link in second["link"]}["next"]
-    pit_id = cursor_payload(nxt)["p"]
-    assert pit_id
-    client = create_sync_client(loaded.settings)
-    client.delete_pit(body={"pit_id": [pit_id]})  # only this search's snapshot
-    client.close()
-    body = assert_outcome(api.get(f"{urlsplit(nxt).path}?{urlsplit(nxt).query}"), 410)
-    assert body["issue"][0]["code"] == "expired"
 
 
 def test_total_modes_and_status_sort(api: TestClient, loaded: Loaded) -> None:

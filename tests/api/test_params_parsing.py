@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -130,18 +132,44 @@ def test_accept_with_json_a_wildcard_or_no_xml_is_served(accept: str | None) -> 
     check_accept(accept)
 
 
-def test_cursor_is_signed_and_bound_to_its_search() -> None:
+def test_cursor_is_opaque_signed_and_bound_to_its_search() -> None:
     codec = CursorCodec(b"k" * 32)
     used = (("status", "active"),)
-    text = codec.encode(Cursor([1, "a"], "pit", backwards=False, page=1), used)
-    assert codec.decode(text, used) == Cursor([1, "a"], "pit", backwards=False, page=1)
-    for forged in (text[:-1] + ("0" if text[-1] != "0" else "1"), "garbage", "a.b", ""):
+    cursor = Cursor("eclaire-studies-20260101t000000", [1, "a"], False, page=1, position=20)
+    text = codec.encode(cursor, used)
+    assert codec.decode(text, used) == cursor
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    assert b"eclaire" not in raw and b"search_after" not in raw  # encrypted, not just signed
+    edited = text[:20] + ("A" if text[20] != "A" else "B") + text[21:]
+    flipped = ("B" if text[0] == "A" else "A") + text[1:]
+    for forged in (flipped, edited, text[:-4], "garbage", "a.b", ""):
         with pytest.raises(InvalidSearch):
             codec.decode(forged, used)
     with pytest.raises(InvalidSearch):
         codec.decode(text, (("status", "completed"),))
     with pytest.raises(InvalidSearch):
         CursorCodec(b"other" * 8).decode(text, used)
+    with pytest.raises(InvalidSearch):
+        codec.decode("A" * 5000, used)
+
+
+def test_self_link_parameters_are_those_used() -> None:
+    request = parse_search([("_count", "5000"), ("colour", "blue"), ("status", "active")])
+    assert request.used == (("_count", "1000"), ("status", "active"))
+
+
+def test_getpagesoffset_within_the_window_only() -> None:
+    request = parse_search([("_getpagesoffset", "20"), ("_count", "10")])
+    assert request.offset == 20
+    assert ("_getpagesoffset", "20") not in request.used  # a position, not part of the search
+    with pytest.raises(InvalidSearch) as error:
+        parse_search([("_getpagesoffset", "9995"), ("_count", "10")])
+    assert "next" in error.value.diagnostics and error.value.parameter == "_getpagesoffset"
+    for bad in ("-1", "x", "1e3"):
+        with pytest.raises(InvalidSearch):
+            parse_search([("_getpagesoffset", bad)])
+    with pytest.raises(InvalidSearch):
+        parse_search([("_getpagesoffset", "20"), ("_cursor", "abc")])
 
 
 NAMES = st.sampled_from(
@@ -163,6 +191,7 @@ NAMES = st.sampled_from(
         "_format",
         "_pretty",
         "_cursor",
+        "_getpagesoffset",
         "x",
         "status:bad",
         "",

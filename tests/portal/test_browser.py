@@ -201,3 +201,84 @@ def test_docs_page_runs_from_the_app_alone(browser: Any, live_url: str, screens:
     page.screenshot(path=screens / "09-docs.png")
     watch.clean()
     context.close()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+DISTANCE = re.compile(r"à ([\d\u00a0]+(?:,\d)?)\u00a0(km|m)\b")
+
+
+def shown_km(text: str) -> float:
+    match = DISTANCE.search(text)
+    assert match, text
+    value = float(match[1].replace("\u00a0", "").replace(",", "."))
+    return value if match[2] == "km" else value / 1000
+
+
+def test_near_a_postal_code_in_one_submit(browser: Any, live_url: str, screens: Path) -> None:
+    """Recruiting studies by default, nearest first, each with its nearest site and distance."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}, locale="fr-FR"
+    )
+    page = context.new_page()
+    page.goto(live_url + "/")
+    page.get_by_label("Près de chez moi").fill("42000")
+    page.get_by_label("Dans un rayon de").select_option(label="100 km")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url(re.compile(r"pres=42000"))
+    assert "près de Saint-Étienne" in page.locator("#resultats").inner_text()
+    assert "Seules les études qui recrutent" in page.locator(".switch").inner_text()
+    assert page.get_by_label("Recrutement").input_value() == "recruiting"  # the default
+    assert all(page.locator("ol.studies .who").all_inner_texts())  # age and sex on each card
+    distances: list[float] = []
+    while True:  # every page, following the pager: one order, nearest first
+        nearest = page.locator("ol.studies .nearest").all_inner_texts()
+        assert len(nearest) == page.locator("ol.studies > li").count()
+        distances += [shown_km(text) for text in nearest]
+        following = page.get_by_role("link", name="Page suivante →")
+        if not following.count():
+            break
+        following.click()
+    assert distances == sorted(distances)
+    assert distances[0] < 5 < 40 < distances[-1] < 100  # Saint-Étienne's sites, then Lyon's
+    page.goto(live_url + "/?pres=42000&rayon=100")
+    page.screenshot(path=screens / "10-pres-de-chez-moi.png", full_page=True)
+    # The switch widens the search to every study, still nearest first.
+    page.get_by_role("link", name="Afficher aussi les études qui ne recrutent pas").click()
+    page.wait_for_url(re.compile(r"recrutement=tous"))
+    widened = [shown_km(t) for t in page.locator("ol.studies .nearest").all_inner_texts()]
+    assert widened == sorted(widened)
+    context.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core run inside the page (injected by Playwright, past the CSP it would refuse)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "status"),
+    [
+        ("accueil", "/", 200),
+        ("resultats", "/?q=sommeil&pres=69002&rayon=50", 200),
+        ("etude", "/etude/2021-A01861-40", 200),
+        ("erreur-formulaire", "/?age=deux-cents&pres=nulle-part", 400),
+        ("etude-inconnue", "/etude/2099-A00000-00", 404),
+    ],
+)
+def test_axe_core_finds_no_serious_violation(
+    browser: Any, live_url: str, screens: Path, name: str, path: str, status: int
+) -> None:
+    assert AXE.exists(), f"{AXE} is missing: run `make node-tools` (npm ci)"
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": 1280, "height": 900}, locale="fr-FR"
+    )
+    page = context.new_page()
+    response = page.goto(live_url + path)
+    assert response is not None and response.status == status
+    violations = axe_violations(page)
+    summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert violations == [], summary
+    page.screenshot(path=screens / f"axe-{name}.png", full_page=True)
+    context.close()

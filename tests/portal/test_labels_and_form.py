@@ -28,11 +28,14 @@ def test_every_code_of_the_table_has_french_words() -> None:
 def test_form_fields_name_table_parameters() -> None:
     for field in FIELDS:
         if field.param is not None:
-            assert field.param in BY_NAME, field.name
-            param = BY_NAME[field.param]
+            name, _, modifier = field.param.partition(":")
+            assert name in BY_NAME, field.name
+            param = BY_NAME[name]
+            assert not modifier or modifier in param.modifiers
             if param.codes and field.choices:
-                assert {c.value for c in field.choices} <= set(param.codes)
-    assert {"site-city", "site-postal-code"} <= set(BY_NAME)
+                # "tous" is the switch off the recruiting default: it sends no filter
+                assert {c.value for c in field.choices} - {"tous"} <= set(param.codes)
+    assert {"site-city", "site-postal-code", "near"} <= set(BY_NAME)
 
 
 @pytest.mark.parametrize(
@@ -59,9 +62,11 @@ def test_form_to_fhir_items_and_back_to_a_url() -> None:
     assert form.fhir_items() == [
         ("_text", "cancer du sein"),
         ("status", "active"),
+        ("recruitment-status", "recruiting"),  # the default, implied by the URL
         ("age", "30"),
         ("_count", "10"),
         ("_include", "ResearchStudy:site"),
+        ("_include", "ResearchStudy:enrollment"),
         ("_cursor", "abc"),
     ]
     assert form.url() == "/?q=cancer+du+sein&statut=active&age=30"

@@ -39,7 +39,7 @@ def test_study_page_tells_a_patient_what_they_need(portal: TestClient) -> None:
         "75010 Paris",
         "Contact pour les participants",
         '<a href="mailto:contact@example.org">contact@example.org</a>',
-        '<a href="tel:0100000002">0100000002</a>',
+        '<a href="tel:0100000002">01\u00a000\u00a000\u00a000\u00a002</a>',  # French grouping
         "<h3>Laboratoire Fictif SA</h3>",
         "<dt>Début du recrutement</dt><dd>1er février 2018</dd>",
         "Fictivose cardiaque aiguë",  # the MedDRA label of the condition
