@@ -15,7 +15,6 @@ from ingest_mapping_samples import MEDDRA, ctis, dm, full, jarde
 from ingest.mapping import to_fhir
 from ingest.mapping.validation import validate
 from ingest.sources.records import detect_source
-from ingest.translation import IDENTITY
 
 SITE = {
     "organisme": "CHU Fictif",
@@ -40,7 +39,7 @@ def main() -> None:
     mapped = []
     for _ in range(rounds):
         for record, source in zip(records, sources, strict=True):
-            mapped.append(to_fhir(record, source=source, meddra=MEDDRA, translator=IDENTITY))
+            mapped.append(to_fhir(record, source=source, meddra=MEDDRA))
     map_cost = (time.perf_counter() - tick) / len(mapped)
     sample = mapped[: len(records) * 20]
     tick = time.perf_counter()

@@ -50,7 +50,9 @@ ALWAYS_KEPT = frozenset({"resourceType", "id", "meta", "status"})
 
 
 def _tagged(resource: dict[str, Any], kept: Iterable[str]) -> dict[str, Any]:
-    subset = {k: v for k, v in resource.items() if k in kept}
+    names = set(kept)
+    # A primitive's extensions (``_title``: the English original of a translation) go with it.
+    subset = {k: v for k, v in resource.items() if k in names or (k[:1] == "_" and k[1:] in names)}
     meta = dict(subset.get("meta") or {})
     meta["tag"] = [*meta.get("tag", []), SUBSETTED]
     subset["meta"] = meta

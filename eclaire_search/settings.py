@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -133,6 +133,27 @@ class Settings(BaseSettings):
         "eclaire-search",
         description="Filesystem location of that repository: relative to the node's `path.repo`, "
         "or an absolute path under it (on a cluster, a directory every node mounts).",
+    )
+
+    # --- Translation of CTIS texts (DeepL) ------------------------------------------------
+    deepl_auth_key: SecretStr | None = Field(
+        None, description="DeepL API key; without it CTIS texts stay in English (said once)."
+    )
+    deepl_server_url: str | None = Field(
+        None,
+        description="DeepL API base URL (the client's server_url; default: chosen by the key).",
+    )
+    deepl_char_budget: int = Field(
+        1_000_000,
+        ge=0,
+        description="Most characters sent to DeepL in one run; the rest waits for the next run.",
+    )
+    deepl_glossary_id: str | None = Field(
+        None, description="DeepL glossary (EN→FR) applied to every translation."
+    )
+    translation_memory_index: str = Field(
+        "eclaire-translation-memory",
+        description="OpenSearch index of past translations, so a text is paid for once.",
     )
 
     @property

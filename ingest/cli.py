@@ -129,6 +129,14 @@ def _report_ingest(console: Console, result: IngestResult, settings: Settings) -
         f"→ {load.index}"
     )
     console.print(f"dead letters: {result.dead_letter_file}")
+    if (t := result.translation).enabled or t.note:
+        stop = f", stopped: {t.stopped}" if t.stopped else ""
+        console.print(
+            f"translation: {t.note}"
+            if not t.enabled
+            else f"translation: {t.translated} texts translated, {t.from_memory} from memory, "
+            f"{t.untranslated} left in English ({t.characters_sent} characters sent{stop})"
+        )
     if load.failed:
         raise DeadLettersAbove(f"{load.failed} bulk items failed; see {result.dead_letter_file}")
     if m.dead_letter_rate > settings.max_dead_letter_rate:

@@ -18,6 +18,7 @@ import orjson
 from eclaire_search import ig_constants as ig
 from eclaire_search.gazetteer import gazetteer
 from ingest.mapping import MappedStudy
+from ingest.translation_slots import english_texts
 
 MEDDRA_SYSTEMS = ("https://www.meddra.org", "http://terminology.hl7.org/CodeSystem/mdr")
 GRP_OTHER, GRP_AGE, GRP_GENDER = "grp-other", "grp-age", "grp-gender"
@@ -170,6 +171,7 @@ def to_document(
         ch.get("valueCodeableConcept", {}) for ch in _characteristics(study.group, GRP_GENDER)
     )
     addresses = [loc.get("address") or {} for loc in study.locations]
+    title_en, content_en = english_texts(resource, study.group, study.source)
     document: dict[str, Any] = {
         "id": study.id,
         "source": study.source,
@@ -203,6 +205,8 @@ def to_document(
         "description": description,
         "conditions_text": condition_texts,
         "criteria_text": _criteria_text(study.group),
+        "title_en": title_en,
+        "content_en": content_en,
         "resource": resource,
         "group": study.group,
         "locations": study.locations,

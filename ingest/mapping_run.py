@@ -24,7 +24,6 @@ from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, Unpublished
 from ingest.mapping.validation import validate
 from ingest.sources import ReadError, detect_source, primary_id, read_export
 from ingest.sources.text import warning_kind
-from ingest.translation import IDENTITY, Translator
 
 SAMPLE_EVERY: Final = 50
 """``validation=sample`` validates the studies whose id hash is divisible by this."""
@@ -97,7 +96,6 @@ def map_exports(
     dead_letters: DeadLetterSink,
     summary: RunSummary | None = None,
     meddra: MeddraTable | None = None,
-    translator: Translator | None = None,
     exclusions: frozenset[str] | None = None,
 ) -> Iterator[MappedStudy | Unpublished]:
     """Yield every mapped or unpublished study of the files, in file order.
@@ -106,7 +104,6 @@ def map_exports(
     """
     summary = summary if summary is not None else RunSummary()
     meddra = meddra if meddra is not None else MeddraTable.load(settings.meddra_table)
-    translator = translator if translator is not None else IDENTITY
     if exclusions is None:
         exclusions = load_exclusions(settings.exclusion_file)
     seen: dict[str, str] = {}
@@ -144,9 +141,7 @@ def map_exports(
                         f"unknown reglementation_code {code!r}", "unknown-regulation"
                     )
                 study_id = primary_id(record, source)  # known for the dead letter, if any
-                outcome = to_fhir(
-                    record, source=source, meddra=meddra, translator=translator, excluded=exclusions
-                )
+                outcome = to_fhir(record, source=source, meddra=meddra, excluded=exclusions)
                 study_id = outcome.id
                 if study_id in seen:
                     raise RecordRejected(

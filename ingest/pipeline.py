@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +19,7 @@ from ingest.deadletter import DeadLetterSink, DeadLetterWriter
 from ingest.loader import Loader, LoadSummary, create_sync_client
 from ingest.mapping import MappedStudy, Unpublished
 from ingest.mapping_run import RunSummary, map_exports
+from ingest.translation import TranslationSummary, translation_step
 
 Mode = Literal["full", "incremental"]
 OutcomeSource = Callable[
@@ -35,6 +36,7 @@ class IngestResult:
     seconds: float
     dead_letter_file: Path
     started: str
+    translation: TranslationSummary = field(default_factory=TranslationSummary)
 
     @property
     def ok(self) -> bool:
@@ -46,6 +48,7 @@ class IngestResult:
             "seconds": round(self.seconds, 2),
             "mapping": self.mapping.to_dict(),
             "load": self.load.to_dict(),
+            "translation": self.translation.to_dict(),
             "dead_letter_file": str(self.dead_letter_file),
         }
 
@@ -63,12 +66,18 @@ def run_ingest(
     run_dir.mkdir(parents=True, exist_ok=True)
     tick = time.perf_counter()
     mapping = RunSummary()
+    translation = TranslationSummary()
     client = create_sync_client(settings)
+    step = None
     try:
         with DeadLetterWriter(run_dir / "dead-letters.ndjson") as dead:
             outcomes: Iterable[MappedStudy | Unpublished]
             if source is None:
                 outcomes = map_exports(list(paths), settings, dead_letters=dead, summary=mapping)
+                # Between mapping and documents: CTIS texts into French (no key: unchanged).
+                step = translation_step(settings, client, translation)
+                if step is not None:
+                    outcomes = step(outcomes)
             else:
                 outcomes = source(list(paths), dead, mapping)
             loader = Loader(client, settings, dead)
@@ -79,6 +88,8 @@ def run_ingest(
                     outcomes, complete=lambda: all(f.complete for f in mapping.files.values())
                 )
     finally:
+        if step is not None:
+            step.close()
         client.close()
     result = IngestResult(
         mapping,
@@ -86,6 +97,7 @@ def run_ingest(
         time.perf_counter() - tick,
         run_dir / "dead-letters.ndjson",
         started.isoformat(timespec="seconds"),
+        translation,
     )
     (run_dir / "summary.json").write_bytes(
         orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2)

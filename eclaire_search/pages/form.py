@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from eclaire_search.gazetteer import Place, gazetteer
 from eclaire_search.pages import labels
-from eclaire_search.searchparams import BY_NAME, RESULT_PARAMS
+from eclaire_search.searchparams import BY_NAME
 
 PAGE_SIZE = 10
 MAX_TEXT = 200
@@ -26,7 +26,6 @@ DEFAULT_RADIUS = "30"
 ALL_RECRUITMENT = "tous"  # the switch away from the default "recruiting"
 SORTS = {"pertinence": None, "distance": "near", "recent": "-_lastUpdated", "titre": "title"}
 MAX_PAGE = 10_000 // PAGE_SIZE  # offset paging stops at the engine's 10,000-result window
-OFFSET_PAGING = "_getpagesoffset" in RESULT_PARAMS  # page numbers need offset paging
 
 
 @dataclass(frozen=True)
@@ -176,7 +175,7 @@ class SearchForm:
         ]
         if self.cursor:
             items.append(("_cursor", self.cursor))
-        elif self.page > 1 and OFFSET_PAGING:
+        elif self.page > 1:  # page numbers: offset paging within the first 10,000
             items.append(("_getpagesoffset", str((self.page - 1) * PAGE_SIZE)))
         return items
 

@@ -19,7 +19,6 @@ from eclaire_search.pages.form import (
     ALL_RECRUITMENT,
     BY_FIELD,
     MAX_PAGE,
-    OFFSET_PAGING,
     PAGE_SIZE,
     SearchForm,
 )
@@ -139,7 +138,7 @@ def paging(form: SearchForm, bundle: dict[str, Any], page: int, shown: int) -> P
     first = page * PAGE_SIZE + 1
     total = bundle.get("total")
     numbers: tuple[tuple[int, str | None], ...] = ()
-    if OFFSET_PAGING and total and not form.cursor:
+    if total and not form.cursor:
         current = page + 1
         pages = min(MAX_PAGE, -(-int(total) // PAGE_SIZE))
         wanted = {1, pages, *range(current - PAGES_AROUND, current + PAGES_AROUND + 1)}

@@ -27,7 +27,6 @@ from eclaire_search.pages.form import (
     FIELDS,
     FILTER_FIELDS,
     MAIN_FIELDS,
-    OFFSET_PAGING,
     SearchForm,
     read_form,
 )
@@ -87,10 +86,7 @@ async def run_search(
         max_count=app.settings.max_count,
         tz=app.tz,
     )
-    if search.cursor:
-        page = app.cursors.decode(search.cursor, search.used).page
-    else:
-        page = form.page - 1 if OFFSET_PAGING else 0
+    page = app.cursors.decode(search.cursor, search.used).page if search.cursor else form.page - 1
     names = list(FACET_FIELDS)
     bundle, counts = await asyncio.gather(
         search_studies(

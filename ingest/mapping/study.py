@@ -7,7 +7,6 @@ publication gates (an unpublished study needs only its id), then the mandatory s
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping, Set
 from typing import Any
@@ -26,7 +25,6 @@ from ingest.sources import extract
 from ingest.sources.fields import StudyFields
 from ingest.sources.records import ID_FIELD, SOURCE_BY_REGULATION, Source, regulation_code
 from ingest.sources.text import clean, warn
-from ingest.translation import IdentityTranslator, Translator
 
 _FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 _MAX_ID = 64 - len(GROUP_SUFFIX)  # every derived id must stay a valid FHIR id
@@ -66,43 +64,11 @@ def _is_published(value: Any) -> bool:
     return text is not None and text.casefold() == _PUBLISHED
 
 
-def _translate(f: StudyFields, translator: Translator, warnings: list[str]) -> StudyFields:
-    """CTIS texts through the translator (originals stay in ``raw`` and the narrative)."""
-    criteria = [
-        (attr, i, item)
-        for attr in ("outcomes", "eligibility")
-        if isinstance(items := getattr(f, attr), list)
-        for i, item in enumerate(items)
-        if isinstance(item, dict) and clean(item.get("titre"))
-    ]
-    scalars = [attr for attr in ("condition", "therapeutic_area", "title") if getattr(f, attr)]
-    texts = [getattr(f, a) for a in scalars] + [clean(item["titre"]) for _, _, item in criteria]
-    if not texts:
-        return f
-    try:
-        out = translator.translate(texts, target="fr")
-    except Exception as exc:  # a translation service failing must not lose the study
-        warn(warnings, "translation", f"translator failed: {exc}")
-        return f
-    if len(out) != len(texts) or not all(isinstance(t, str) and t.strip() for t in out):
-        warn(warnings, "translation", "translator returned an unusable result")
-        return f
-    changes: dict[str, Any] = {a: t.strip() for a, t in zip(scalars, out, strict=False)}
-    translated_criteria = out[len(scalars) :]
-    for attr in ("outcomes", "eligibility"):
-        if any(a == attr for a, _, _ in criteria):
-            changes[attr] = list(getattr(f, attr))
-    for (attr, i, item), text in zip(criteria, translated_criteria, strict=True):
-        changes[attr][i] = {**item, "titre": text.strip()}
-    return dataclasses.replace(f, **changes)
-
-
 def to_fhir(
     record: Mapping[str, Any],
     *,
     source: str,
     meddra: MeddraTable,
-    translator: Translator,
     excluded: Set[str] = frozenset(),
 ) -> MappedStudy | Unpublished:
     """Map one source record.
@@ -131,10 +97,8 @@ def to_fhir(
 
     day, is_fallback = document_date(f, warnings)
     stamp = instant(day)
-    # The narrative shows the source as received, so it is built before translation.
+    # The narrative shows the source as received (translation, later, never touches it).
     narrative = source_narrative(f, study_id, day.isoformat() if is_fallback else None)
-    if src == "ctis" and not isinstance(translator, IdentityTranslator):
-        f = _translate(f, translator, warnings)
     locations = build_locations(f.sites, study_id, stamp, warnings)
     sponsor = build_sponsor(f.sponsor, study_id, stamp)
     source_code = source_phase_code(f, warnings)

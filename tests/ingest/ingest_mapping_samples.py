@@ -12,7 +12,6 @@ from typing import Any
 from ingest.generator.schema import COMMON_KEYS, CTIS_KEYS, DM_KEYS, JARDE_KEYS, RIPH_KEYS
 from ingest.mapping import MappedStudy, MeddraTable, Unpublished, to_fhir
 from ingest.sources.records import Source, detect_source
-from ingest.translation import IDENTITY, Translator
 
 # Every documented key (source-exports.md §2), as the generator writes them.
 RIPH_ALL_KEYS = RIPH_KEYS + DM_KEYS + JARDE_KEYS
@@ -150,12 +149,10 @@ def jarde(**changes: Any) -> dict[str, Any]:
 MEDDRA = MeddraTable.load()
 
 
-def run(
-    record: dict[str, Any], translator: Translator = IDENTITY, **kw: Any
-) -> MappedStudy | Unpublished:
+def run(record: dict[str, Any], **kw: Any) -> MappedStudy | Unpublished:
     source: Source | None = detect_source(record)
     assert source is not None
-    return to_fhir(record, source=source, meddra=MEDDRA, translator=translator, **kw)
+    return to_fhir(record, source=source, meddra=MEDDRA, **kw)
 
 
 def study(record: dict[str, Any], **kw: Any) -> MappedStudy:

@@ -8,7 +8,6 @@ import pytest
 from ingest_mapping_samples import MEDDRA, ctis, dm, jarde, run, study
 
 from ingest.mapping import MappedStudy, RecordRejected, Unpublished, to_fhir
-from ingest.translation import IDENTITY
 
 
 @pytest.mark.parametrize("publication", ["non autorisé", None, "", "refusé", "autorise "])
@@ -61,7 +60,7 @@ def test_exclusion_list_r13() -> None:
 )
 def test_rejections(record: dict[str, Any], source: str, kind: str) -> None:
     with pytest.raises(RecordRejected) as info:
-        to_fhir(record, source=source, meddra=MEDDRA, translator=IDENTITY)
+        to_fhir(record, source=source, meddra=MEDDRA)
     assert info.value.kind == kind
     assert info.value.reason
 
@@ -72,7 +71,7 @@ def test_unknown_etat_of_unpublished_record_is_just_unpublished() -> None:
 
 def test_non_mapping_record_rejected() -> None:
     with pytest.raises(RecordRejected, match="not a JSON object"):
-        to_fhir(["a"], source="dm", meddra=MEDDRA, translator=IDENTITY)  # type: ignore[arg-type]
+        to_fhir(["a"], source="dm", meddra=MEDDRA)  # type: ignore[arg-type]
 
 
 def test_numeric_id_and_lowercase_regulation_accepted() -> None:

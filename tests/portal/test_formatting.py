@@ -48,14 +48,11 @@ def test_registry_links() -> None:
     assert registry_url("2021-A01861-40") is None  # ID-RCB: no public registry page
 
 
-def test_page_numbers_are_plain_links_on_the_portal_route(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Page numbers use offset paging (``p=N``) once the API offers ``_getpagesoffset``."""
-    from eclaire_search.pages import form as form_module
+def test_page_numbers_are_plain_links_on_the_portal_route() -> None:
+    """Page numbers use the API's offset paging (``p=N`` → ``_getpagesoffset``)."""
     from eclaire_search.pages import results
     from eclaire_search.pages.form import read_form
 
-    monkeypatch.setattr(results, "OFFSET_PAGING", True)
-    monkeypatch.setattr(form_module, "OFFSET_PAGING", True)
     form = read_form({"q": "sommeil", "p": "7"})
     assert ("_getpagesoffset", "60") in form.fhir_items()
     paged = results.paging(form, {"total": 19053, "link": []}, page=6, shown=10)
