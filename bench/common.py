@@ -270,6 +270,11 @@ def api_env(opensearch_url: str, **extra: str) -> dict[str, str]:
         "ECLAIRE_DATA_DIR": str(VAR / "data"),
         "ECLAIRE_CURSOR_SECRET": "bench-cursor-secret",
         "PYTHONUNBUFFERED": "1",
+        # free ports, one load address: served defaults would refuse the Host or throttle
+        # (pass other values in ``extra`` to measure the limiter itself)
+        "ECLAIRE_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "ECLAIRE_RATE_LIMIT": "0",
+        "ECLAIRE_RATE_LIMIT_EXPORTS": "0",
     }
     env.update(extra)
     return env

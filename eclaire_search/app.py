@@ -1,7 +1,9 @@
 """Starlette app factory: routes, lifespan (the OpenSearch client), one error handler.
 
 Pages, /docs and /openapi.json come from ``pages.routes``; ``SecurityHeaders`` adds nosniff,
-Referrer-Policy and, on HTML, a Content-Security-Policy to every answer.
+Referrer-Policy and, on HTML, a Content-Security-Policy to every answer. Middleware, outermost
+first: request id, log line and metrics (``observe``); compression; Cache-Control and Vary;
+trusted Host and client address (``origin``); CORS; security headers; size and rate limits.
 """
 
 from __future__ import annotations
@@ -18,9 +20,22 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
+from starlette_compress import CompressMiddleware, add_compress_type
 
-from eclaire_search.errors import BackendUnavailable, FHIRError, Issue, operation_outcome
+from eclaire_search import requestctx
+from eclaire_search.cachecontrol import CacheHeaders
+from eclaire_search.clientaddr import Networks
+from eclaire_search.errors import (
+    BackendUnavailable,
+    FHIRError,
+    InternalError,
+    Issue,
+    operation_outcome,
+)
 from eclaire_search.limits import RequestLimits
+from eclaire_search.metrics import metrics_route
+from eclaire_search.observe import Observe
+from eclaire_search.origin import TrustedOrigin
 from eclaire_search.pages import routes as pages
 from eclaire_search.pages.security import SecurityHeaders
 from eclaire_search.responses import FHIRResponse, error_response
@@ -30,21 +45,36 @@ from eclaire_search.state import AppState
 
 logger = logging.getLogger("eclaire_search")
 HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly", 414: "too-costly"}
+# A 100-study page (733 KB): zstd 6 → 42 KB, br 5 → 41 KB, gzip 6 → 66 KB, ~5-15 ms each.
+ZSTD_LEVEL, BROTLI_QUALITY, GZIP_LEVEL = 6, 5, 6
+for _type in ("application/fhir+json", "application/fhir+ndjson", "text/csv"):
+    add_compress_type(_type)
 
 
 async def fhir_error(request: Request, exc: Exception) -> Response:
     """The one place where failures become OperationOutcome answers."""
+    rid = requestctx.request_id()
     if isinstance(exc, FHIRError):
+        if exc.status_code >= 500:  # the client sees a generic text; the detail is logged
+            logger.error(
+                "%s on %s %s: %s",
+                type(exc).__name__,
+                request.method,
+                request.url.path,
+                exc.detail or exc.diagnostics,
+            )
         return error_response(exc)
     if isinstance(exc, HTTPException):
         code = HTTP_ISSUE_CODES.get(
             exc.status_code, "invalid" if exc.status_code < 500 else "exception"
         )
-        outcome = operation_outcome([Issue("error", code, str(exc.detail))])
-        return FHIRResponse(outcome, status_code=exc.status_code, headers=dict(exc.headers or {}))
+        outcome = operation_outcome([Issue("error", code, str(exc.detail))], rid)
+        headers = {**(exc.headers or {}), "Cache-Control": "no-store", "X-Request-Id": rid or ""}
+        return FHIRResponse(outcome, status_code=exc.status_code, headers=headers)
     logger.exception("unexpected error on %s %s", request.method, request.url.path)
-    outcome = operation_outcome([Issue("fatal", "exception", "Internal error; it has been logged")])
-    return FHIRResponse(outcome, status_code=500)
+    return error_response(
+        InternalError(f"Internal error; it has been logged under request id {rid}")
+    )
 
 
 async def health(request: Request) -> Response:
@@ -56,8 +86,8 @@ async def ready(request: Request) -> Response:
     app_state: AppState = request.app.state.eclaire
     index = await app_state.backend.current_index()
     if index is None:
-        raise BackendUnavailable(f"alias {app_state.settings.index_alias!r} is missing")
-    return JSONResponse({"status": "ready", "index": index})
+        raise BackendUnavailable("The study index is not loaded yet")
+    return JSONResponse({"status": "ready"})  # the concrete index name stays internal
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -78,10 +108,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await app.state.eclaire.backend.close()
 
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
-    middleware = [Middleware(SecurityHeaders), Middleware(RequestLimits, settings=settings)]
+    middleware = [
+        Middleware(Observe, settings=settings),
+        Middleware(
+            CompressMiddleware,
+            minimum_size=settings.compression_min_bytes,
+            zstd_level=ZSTD_LEVEL,
+            brotli_quality=BROTLI_QUALITY,
+            gzip_level=GZIP_LEVEL,
+        ),
+        Middleware(CacheHeaders),
+        Middleware(TrustedOrigin, settings=settings),
+        Middleware(SecurityHeaders),
+        Middleware(RequestLimits, settings=settings),
+    ]
     if origins:  # read-only API: simple GETs and the form POST of _search
         middleware.insert(
-            0,
+            4,
             Middleware(
                 CORSMiddleware,
                 allow_origins=origins,
@@ -90,10 +133,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 expose_headers=["ETag", "Last-Modified", "Location"],
             ),
         )
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/health", health),
             Route("/ready", ready),
+            Route("/metrics", metrics_route, methods=["GET"], include_in_schema=False),
             Mount("/R4", routes=fhir.routes),
             Mount("/api", routes=api.routes),
             *pages.routes(),
@@ -106,3 +150,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=middleware,
     )
+    app.state.metrics_allow = Networks(settings.metrics_allow)
+    return app

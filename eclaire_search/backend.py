@@ -19,6 +19,7 @@ from opensearchpy import AsyncOpenSearch
 from opensearchpy import exceptions as os_errors
 from opensearchpy.serializer import JSONSerializer
 
+from eclaire_search import requestctx
 from eclaire_search.errors import BackendError, BackendUnavailable, CursorExpired, InvalidSearch
 from eclaire_search.settings import Settings
 
@@ -84,13 +85,17 @@ class Backend:
 
     async def _call(self, method: Any, **kwargs: Any) -> Any:
         """Call the client; every transport failure becomes the FHIRError it means."""
+        started, response = requestctx.engine_started(), None  # timing hook (log, metrics)
         try:
-            return await method(**kwargs)
+            response = await method(**kwargs)
+            return response
         except (os_errors.ConnectionError, os_errors.ConnectionTimeout) as exc:
             logger.warning("search engine unreachable: %s %s", exc.__class__.__name__, exc)
             raise BackendUnavailable(f"The search engine did not answer; {RETRY}") from None
         except os_errors.TransportError as exc:
             raise self._classify(exc, kwargs.get("index")) from None
+        finally:
+            requestctx.engine_finished(started, response)
 
     def _classify(self, exc: os_errors.TransportError, index: str | None) -> Exception:
         text = f"{exc.error} {exc.info}"

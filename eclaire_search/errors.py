@@ -31,17 +31,18 @@ class Issue:
         return issue
 
 
-def operation_outcome(issues: list[Issue]) -> dict[str, Any]:
-    """The OperationOutcome of these issues, with a narrative that lists them (dom-6)."""
-    text = generated(
+def operation_outcome(issues: list[Issue], request_id: str | None = None) -> dict[str, Any]:
+    """``request_id`` becomes the resource id: the client quotes it, the log line has it.
+    The narrative lists the issues (dom-6)."""
+    outcome: dict[str, Any] = {"resourceType": "OperationOutcome"}
+    if request_id:
+        outcome["id"] = request_id
+    outcome["text"] = generated(
         "Operation outcome",
         [(f"{i.severity} ({i.code})", i.diagnostics) for i in issues],
     )
-    return {
-        "resourceType": "OperationOutcome",
-        "text": text,
-        "issue": [i.as_fhir() for i in issues],
-    }
+    outcome["issue"] = [i.as_fhir() for i in issues]
+    return outcome
 
 
 class FHIRError(Exception):
@@ -50,18 +51,21 @@ class FHIRError(Exception):
     status_code: ClassVar[int] = 500
     issue_code: ClassVar[str] = "exception"
 
-    def __init__(self, diagnostics: str, *, parameter: str | None = None) -> None:
+    def __init__(
+        self, diagnostics: str, *, parameter: str | None = None, detail: str | None = None
+    ) -> None:
         super().__init__(diagnostics)
         self.diagnostics = diagnostics
         self.parameter = parameter
+        self.detail = detail  # for the log only (engine texts), never sent to the client
 
     @property
     def headers(self) -> dict[str, str]:
         return {}
 
-    def outcome(self) -> dict[str, Any]:
+    def outcome(self, request_id: str | None = None) -> dict[str, Any]:
         return operation_outcome(
-            [Issue("error", self.issue_code, self.diagnostics, self.parameter)]
+            [Issue("error", self.issue_code, self.diagnostics, self.parameter)], request_id
         )
 
 
@@ -77,6 +81,20 @@ class NotSupported(FHIRError):
 
     status_code = 400
     issue_code = "not-supported"
+
+
+class HostNotAllowed(FHIRError):
+    """The Host (or a trusted proxy's X-Forwarded-Host) is not one links may be built from."""
+
+    status_code = 400
+    issue_code = "invalid"
+
+
+class Forbidden(FHIRError):
+    """An endpoint reserved to configured addresses (``/metrics``)."""
+
+    status_code = 403
+    issue_code = "forbidden"
 
 
 class ResourceNotFound(FHIRError):
@@ -157,3 +175,28 @@ class BackendError(FHIRError):
 
     status_code = 500
     issue_code = "exception"
+
+
+class InternalError(FHIRError):
+    """A bug: the client gets this generic text and the request id, the log the traceback."""
+
+    status_code = 500
+    issue_code = "exception"
+
+
+class MalformedRequest(FHIRError):
+    """Not HTTP the server can read (headers too large, bad syntax): answered by the server."""
+
+    status_code = 400
+    issue_code = "invalid"
+
+
+class ServerBusy(FHIRError):
+    """Too many connections or requests in progress in this process (``limit_concurrency``)."""
+
+    status_code = 503
+    issue_code = "transient"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "1"}

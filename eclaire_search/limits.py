@@ -1,4 +1,4 @@
-"""Guards in front of the routes: request size, URL length, parameter count, rate limit.
+"""Guards in front of the routes: request size, URL length, parameter count, rate limits.
 
 Pure ASGI middleware, so an oversized or throttled request is answered before any parsing or
 OpenSearch call, always as an OperationOutcome.
@@ -9,8 +9,10 @@ from __future__ import annotations
 import time
 from urllib.parse import parse_qsl
 
+from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from eclaire_search.clientaddr import budget_key, client_address
 from eclaire_search.errors import (
     FHIRError,
     InvalidSearch,
@@ -23,11 +25,16 @@ from eclaire_search.settings import Settings
 
 
 class TokenBucket:
-    """Per-client budget of ``rate`` requests a minute, refilled continuously."""
+    """Per-client budget of ``rate`` requests a minute (burst ``rate``), refilled continuously.
 
-    def __init__(self, rate: int) -> None:
+    The table is an LRU of at most ``clients`` entries (``cachetools``): constant cost per
+    request and bounded memory (about 0.3 KB per client); a client forgotten because
+    ``clients`` others came after it starts again with a full budget.
+    """
+
+    def __init__(self, rate: int, clients: int = 100_000) -> None:
         self.rate = rate
-        self.buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, last time)
+        self.buckets: LRUCache[str, tuple[float, float]] = LRUCache(maxsize=clients)
 
     def take(self, client: str, now: float) -> float:
         """Seconds to wait before the next request is allowed (0: allowed, token spent)."""
@@ -38,16 +45,23 @@ class TokenBucket:
             self.buckets[client] = (tokens, now)
             return (1.0 - tokens) * 60.0 / self.rate
         self.buckets[client] = (tokens - 1.0, now)
-        if len(self.buckets) > 100_000:  # forget idle clients rather than grow without bound
-            self.buckets = {k: v for k, v in self.buckets.items() if now - v[1] < 60}
         return 0.0
+
+
+UNLIMITED = ("/health", "/metrics")  # probes and scrapers (/metrics has its own allow-list)
 
 
 class RequestLimits:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
-        self.bucket = TokenBucket(settings.rate_limit) if settings.rate_limit > 0 else None
+        clients = settings.rate_limit_clients
+        self.bucket = TokenBucket(settings.rate_limit, clients) if settings.rate_limit else None
+        self.exports = (
+            TokenBucket(settings.rate_limit_exports, clients)
+            if settings.rate_limit_exports
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -77,14 +91,23 @@ class RequestLimits:
         declared = headers.get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > self.settings.max_body_bytes:
             raise PayloadTooLarge(f"body larger than {self.settings.max_body_bytes} bytes")
+        if scope["path"] in UNLIMITED:
+            return
+        client = budget_key(client_address(scope))
+        now = time.monotonic()
+        if self.exports is not None and scope["path"].startswith("/api/export"):
+            self.spend(self.exports, client, now, "export requests")
         if self.bucket is not None:
-            client = (scope.get("client") or ("unknown", 0))[0]
-            wait = self.bucket.take(client, time.monotonic())
-            if wait:
-                raise TooManyRequests(
-                    f"more than {self.settings.rate_limit} requests a minute from {client}",
-                    retry_after=max(1, round(wait)),
-                )
+            self.spend(self.bucket, client, now, "requests")
+
+    @staticmethod
+    def spend(bucket: TokenBucket, client: str, now: float, what: str) -> None:
+        wait = bucket.take(client, now)
+        if wait:
+            raise TooManyRequests(
+                f"more than {bucket.rate} {what} a minute from this address; retry later",
+                retry_after=max(1, round(wait)),
+            )
 
     def capped(self, receive: Receive) -> Receive:
         """Refuse a chunked body that grows past the limit without a Content-Length."""

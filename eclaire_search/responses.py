@@ -7,14 +7,21 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
+from eclaire_search import requestctx
 from eclaire_search.errors import FHIRError
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 
 
 def error_response(error: FHIRError) -> FHIRResponse:
-    """The one way an error leaves the app: its OperationOutcome, status and headers."""
-    return FHIRResponse(error.outcome(), status_code=error.status_code, headers=error.headers)
+    """The one way an error leaves the app: its OperationOutcome (stamped with the request id),
+    status and headers; never stored by a cache."""
+    headers = {**error.headers, "Cache-Control": "no-store"}
+    if rid := requestctx.request_id():
+        headers["X-Request-Id"] = rid
+    return FHIRResponse(
+        error.outcome(requestctx.request_id()), status_code=error.status_code, headers=headers
+    )
 
 
 class FHIRResponse(Response):

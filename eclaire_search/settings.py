@@ -41,7 +41,20 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the API listens on.")
     port: int = Field(8080, description="Port the API listens on.")
     base_url: str | None = Field(
-        None, description="Public base URL used in Bundle links (default: from the request)."
+        None,
+        description="Public FHIR base used in every emitted link (e.g. https://example.org/R4); "
+        "when unset, links use the request's Host, which must be in ECLAIRE_ALLOWED_HOSTS.",
+    )
+    allowed_hosts: str | None = Field(
+        None,
+        description="Comma-separated Host values links may be built from (`name` any port, "
+        "`name:port` one port); others get a 400. Default: 127.0.0.1, localhost and [::1] on "
+        "ECLAIRE_PORT.",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For/-Proto/-Host and X-Request-Id are believed (default: none).",
     )
     default_count: int = Field(20, description="Default page size (_count).")
     max_count: int = Field(1000, description="Largest page size; more is capped with a warning.")
@@ -56,7 +69,36 @@ class Settings(BaseSettings):
     max_params: int = Field(100, description="Most query/form parameters in one request (400).")
     max_body_bytes: int = Field(65536, description="Largest POST body accepted (413 above).")
     rate_limit: int = Field(
-        0, description="Requests per minute per client address (0: no limit); 429 above."
+        600,
+        description="Requests per minute per client address (burst: the same number; 0: no "
+        "limit); 429 with Retry-After above. Per API process.",
+    )
+    rate_limit_exports: int = Field(
+        10, description="Export requests (/api/export.*) per minute per client address (0: none)."
+    )
+    rate_limit_clients: int = Field(
+        100_000,
+        description="Client addresses the rate limiter remembers (least recently seen forgotten).",
+    )
+    limit_concurrency: int = Field(
+        200, description="Open connections plus tasks per API process before uvicorn answers 503."
+    )
+    max_header_bytes: int = Field(
+        32768,
+        description="Largest request line plus headers, in bytes (h11's incomplete-event limit); "
+        "a bigger or endless header block is refused with 400.",
+    )
+    header_timeout: float = Field(
+        10.0, description="Seconds a connection may take to send a request's headers."
+    )
+    keep_alive_timeout: int = Field(5, description="Seconds an idle keep-alive connection stays.")
+    metrics_allow: str = Field(
+        "127.0.0.1,::1",
+        description="Comma-separated client addresses or networks allowed to read /metrics "
+        "(empty: nobody).",
+    )
+    compression_min_bytes: int = Field(
+        500, description="Smallest response body compressed (gzip, br, zstd by Accept-Encoding)."
     )
     cors_origins: str = Field(
         "", description="Comma-separated origins allowed by CORS (`*` for any; empty: none)."
@@ -155,6 +197,13 @@ class Settings(BaseSettings):
         "eclaire-translation-memory",
         description="OpenSearch index of past translations, so a text is paid for once.",
     )
+
+    @property
+    def link_hosts(self) -> list[str]:
+        """Host values links may be built from (lower case)."""
+        if self.allowed_hosts is not None:
+            return [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+        return [f"{name}:{self.port}" for name in ("127.0.0.1", "localhost", "[::1]")]
 
     @property
     def opensearch_hosts(self) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from eclaire_search import metrics
 from eclaire_search.backend import Backend, create_client
 from eclaire_search.heavy import HeavyWork
 from eclaire_search.paging import CursorCodec
@@ -33,7 +34,9 @@ class AppState:
     async def data_timestamp(self, max_age: float = 5.0) -> str | None:
         """Last successful load time, re-read at most every ``max_age`` seconds."""
         cached = self.cache.get("data_timestamp")
-        if cached and time.monotonic() - cached[0] < max_age:
+        fresh = bool(cached and time.monotonic() - cached[0] < max_age)
+        metrics.cache_lookup("data_timestamp", fresh)
+        if cached and fresh:
             return cached[1]  # type: ignore[no-any-return]
         _, timestamp = await self.backend.data_timestamp()
         self.cache["data_timestamp"] = (time.monotonic(), timestamp)

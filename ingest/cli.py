@@ -235,16 +235,21 @@ def ingest_files(
 def serve(
     host: str | None = typer.Option(None, help="Default: ECLAIRE_HOST."),
     port: int | None = typer.Option(None, help="Default: ECLAIRE_PORT."),
-    workers: int = typer.Option(1, help="uvicorn worker processes."),
+    workers: int = typer.Option(1, help="Worker processes (>1 needs ECLAIRE_CURSOR_SECRET)."),
 ) -> None:
-    """Serve the API (FHIR base /R4, statistics /api/statistics)."""
-    import uvicorn
+    """Serve the API (FHIR base /R4, statistics /api/statistics).
 
+    Exit status: 2 = --workers above 1 without ECLAIRE_CURSOR_SECRET (nothing started).
+    """
+    from eclaire_search.serving import WorkerSecretMissing
+    from eclaire_search.serving import serve as run_server
     from eclaire_search.settings import get_settings
 
     settings = get_settings()
-    uvicorn.run("eclaire_search.app:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, workers=workers, log_level="info")
+    try:
+        run_server(settings, host or settings.host, port or settings.port, workers)
+    except WorkerSecretMissing as exc:
+        raise BadUsage(str(exc)) from None  # exit 2, one line
 
 
 @app.command("schedule")

@@ -29,7 +29,7 @@ from eclaire_search.openapi.schemas import (
     response_components,
     schema_components,
 )
-from eclaire_search.state import AppState
+from eclaire_search.origin import app_root
 
 Json = dict[str, Any]
 READ_TYPES = {
@@ -294,10 +294,7 @@ def openapi_document(server_url: str) -> Json:
 
 def server_url(request: Request) -> str:
     """The app root: the configured FHIR base without its ``/R4``, else the request's base."""
-    app: AppState = request.app.state.eclaire
-    if app.settings.base_url:
-        return app.settings.base_url.rstrip("/").removesuffix("/R4") or "/"
-    return str(request.base_url).rstrip("/") or "/"
+    return app_root(request) or "/"
 
 
 async def openapi_json(request: Request) -> Response:

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from eclaire_search import metrics
 from eclaire_search.capability import VERSION
 from eclaire_search.clientaddr import client_address
 from eclaire_search.errors import BackendUnavailable, ResourceNotFound
@@ -29,6 +30,7 @@ async def statistics(request: Request) -> Response:
     if index is None:
         raise BackendUnavailable("The study index is not loaded yet")
     cached = app.cache.get("statistics")
+    metrics.cache_lookup("statistics", bool(cached and cached[0] == index))
     if cached and cached[0] == index:
         return JSONResponse(cached[1])
     figures = statistics_from(await app.backend.search(statistics_body()))

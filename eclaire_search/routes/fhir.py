@@ -20,6 +20,7 @@ from eclaire_search.errors import (
     ResourceNotFound,
     UnsupportedMediaType,
 )
+from eclaire_search.origin import fhir_base
 from eclaire_search.params import SearchRequest, check_accept, check_format, parse_search
 from eclaire_search.responses import FHIRResponse
 from eclaire_search.search import search_studies
@@ -37,10 +38,8 @@ def state(request: Request) -> AppState:
 
 
 def base_url(request: Request) -> str:
-    configured = state(request).settings.base_url
-    if configured:
-        return configured.rstrip("/")
-    return str(request.base_url).rstrip("/") + "/R4"
+    """The FHIR base of emitted links (``origin.fhir_base``: configured or trusted Host)."""
+    return fhir_base(request)
 
 
 def pretty(request: Request) -> bool:

@@ -32,9 +32,10 @@ def test_size_limits(api: TestClient) -> None:
 def test_rate_limit_per_client(loaded: Loaded) -> None:
     settings = loaded.settings.model_copy(update={"rate_limit": 3})
     with TestClient(create_app(settings)) as client:
-        codes = [client.get("/health").status_code for _ in range(5)]
+        assert client.get("/health").status_code == 200  # liveness probes are not counted
+        codes = [client.get("/R4/metadata").status_code for _ in range(5)]
         assert codes[:3] == [200, 200, 200]
-        throttled = client.get("/health")
+        throttled = client.get("/R4/metadata")
         outcome(throttled, 429)
         assert int(throttled.headers["retry-after"]) >= 1
 

@@ -1,0 +1,163 @@
+"""How ``eclaire serve`` runs uvicorn: limits from the settings, JSON logs, worker checks.
+
+- HTTP/1.1 through h11 (not httptools): h11 refuses a request line plus headers above
+  ``ECLAIRE_MAX_HEADER_BYTES`` as it reads them (a 16 MB header or 100,000 headers are a 400,
+  never buffered whole); httptools has no such limit.
+- :class:`GuardedH11Protocol` adds what uvicorn lacks: a deadline for a request's headers
+  (``ECLAIRE_HEADER_TIMEOUT``), on a fresh connection and between keep-alive requests, so a
+  client that trickles bytes (slowloris) is cut off.
+- uvicorn's own X-Forwarded-* handling is off: it trusts loopback by default. The app decides
+  from ``ECLAIRE_TRUSTED_PROXIES`` (``origin``, ``clientaddr``).
+- Several workers must share one cursor key, and their metrics one directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+from typing import Any
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from eclaire_search import requestctx
+from eclaire_search.errors import MalformedRequest, ServerBusy
+from eclaire_search.logs import log_config
+from eclaire_search.responses import error_response
+from eclaire_search.settings import Settings, get_settings
+
+MISSING_SECRET_STATUS = 2  # a usage error (ingest/errors.py BadUsage), before anything starts
+MISSING_SECRET = (
+    "--workers {workers} needs ECLAIRE_CURSOR_SECRET (the same value for every process serving "
+    "this base URL); without it each worker signs paging cursors with its own random key and "
+    "next links break"
+)
+
+
+class WorkerSecretMissing(Exception):
+    """Refused before start: several workers and no shared cursor key."""
+
+    exit_status = MISSING_SECRET_STATUS
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for receiving each request's headers, and its
+    own refusals (unreadable request, concurrency cap) as OperationOutcomes with
+    ``Cache-Control: no-store`` instead of uvicorn's plain-text ones."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout = get_settings().header_timeout
+        self.header_deadline: asyncio.TimerHandle | None = None
+        self.cap, self.limit_concurrency = self.limit_concurrency, None  # checked in _capped
+        self.app = self._capped(self.app)
+
+    def _capped(self, app: Any) -> Any:
+        async def capped(scope: Any, receive: Any, send: Any) -> None:
+            # uvicorn checks before creating the request's task; this runs inside it
+            busy = self.cap is not None and (
+                len(self.connections) >= self.cap or len(self.tasks) > self.cap
+            )
+            if not busy:
+                await app(scope, receive, send)
+                return
+            self.logger.warning("concurrency limit (%s) reached", self.cap)
+            requestctx.begin(requestctx.new_request_id())
+            await error_response(ServerBusy("The server is busy; retry in a moment"))(
+                scope, receive, send
+            )
+
+        return capped
+
+    def send_400_response(self, msg: str) -> None:
+        requestctx.begin(requestctx.new_request_id())
+        response = error_response(MalformedRequest(f"{msg} (headers larger than allowed?)"))
+        headers = [*response.raw_headers, (b"connection", b"close")]
+        for event in (
+            h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+            h11.Data(data=bytes(response.body)),
+            h11.EndOfMessage(),
+        ):
+            self.transport.write(self.conn.send(event) or b"")
+        self.transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.cycle is not None and not self.cycle.response_complete:
+            self._disarm()  # the headers are in: the request is being served
+        elif self.header_deadline is None:
+            self._arm()  # bytes of a next request started arriving
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._disarm()  # idle now: uvicorn's keep-alive timeout applies until bytes arrive
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._disarm()
+        self.header_deadline = self.loop.call_later(self.header_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self.header_deadline is not None:
+            self.header_deadline.cancel()
+            self.header_deadline = None
+
+    def _too_slow(self) -> None:
+        self.header_deadline = None
+        if self.cycle is None or self.cycle.response_complete:
+            self.logger.warning("request headers not received within %ss", self.header_timeout)
+            self.transport.close()
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    if workers > 1 and not settings.cursor_secret:
+        raise WorkerSecretMissing(MISSING_SECRET.format(workers=workers))
+
+
+def uvicorn_options(settings: Settings, host: str, port: int, workers: int) -> dict[str, Any]:
+    """Keyword arguments of ``uvicorn.run`` (a test checks them against the settings)."""
+    return {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "http": GuardedH11Protocol,
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
+        "limit_concurrency": settings.limit_concurrency,
+        "timeout_keep_alive": settings.keep_alive_timeout,
+        "proxy_headers": False,
+        "server_header": False,
+        "access_log": False,  # observe.Observe writes one JSON line per request
+        "log_config": log_config(),
+    }
+
+
+def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Run the API until interrupted (raises :class:`WorkerSecretMissing` before starting)."""
+    import uvicorn
+
+    check_workers(settings, workers)
+    # Workers re-read the settings from the environment: make them agree with the options.
+    os.environ["ECLAIRE_HOST"], os.environ["ECLAIRE_PORT"] = host, str(port)
+    get_settings.cache_clear()
+    metrics_dir = None
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = tempfile.mkdtemp(prefix="eclaire-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        uvicorn.run(
+            "eclaire_search.app:create_app", **uvicorn_options(settings, host, port, workers)
+        )
+    finally:
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
