@@ -155,6 +155,18 @@ class Settings(BaseSettings):
     max_dead_letter_rate: float = Field(
         0.05, description="Ingest exits non-zero when this share of records is dead-lettered."
     )
+    min_load_share: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="A full load swaps only if its index holds this share of the live studies.",
+    )
+    max_delete_share: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="An incremental run deletes vanished studies only up to this share.",
+    )
     schedule_cron: str = Field("0 4 * * *", description="Cron of the nightly incremental update.")
     input_dir: Path | None = Field(
         None,

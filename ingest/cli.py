@@ -200,6 +200,12 @@ def ingest_files(
     window: int = typer.Option(
         2000, "--window", help="--fhir: studies kept waiting for their linked resources."
     ),
+    allow_shrink: bool = typer.Option(
+        False,
+        "--allow-shrink",
+        help="Load even if it empties or shrinks the service (ECLAIRE_MIN_LOAD_SHARE, "
+        "ECLAIRE_MAX_DELETE_SHARE).",
+    ),
 ) -> None:
     """Map export files and load them into OpenSearch.
 
@@ -212,8 +218,10 @@ def ingest_files(
     it, within --window studies.
 
     Exit status: 0 loaded; 1 dead-letter rate above ECLAIRE_MAX_DEAD_LETTER_RATE or bulk
-    failures (what could be loaded is loaded); 3 the load was refused or failed and the alias
-    did not move; 4 OpenSearch did not answer; 5 an input file is missing or unreadable.
+    failures (what could be loaded is loaded); 3 the load was refused (it would have emptied or
+    shrunk the service: ECLAIRE_MIN_LOAD_SHARE, ECLAIRE_MAX_DELETE_SHARE, --allow-shrink) or
+    failed and the alias did not move; 4 OpenSearch did not answer; 5 an input file is missing
+    or unreadable.
     """
     from eclaire_search.settings import get_settings
     from ingest.pipeline import run_ingest
@@ -227,7 +235,13 @@ def ingest_files(
             from ingest.fhir import fhir_source
 
             source = fhir_source(settings, window)
-        result = run_ingest(paths, settings, "incremental" if incremental else "full", source)
+        result = run_ingest(
+            paths,
+            settings,
+            "incremental" if incremental else "full",
+            source,
+            allow_shrink=allow_shrink,
+        )
     _report_ingest(console, result, settings)
 
 

@@ -229,7 +229,9 @@ class Harvester:
 
     def run(self, state: HarvestState, out: Path, path: Path, max_pages: int | None) -> None:
         """Fetch and append pages from ``state.next`` until the end (or ``max_pages``)."""
-        skip = written_studies(out, state.offset) if state.restarts else set()
+        # A study already written is never written again: an offset-paged server (the
+        # production API's _getpagesoffset) serves it twice when the data move under the pages.
+        skip = written_studies(out, state.offset) if state.offset else set()
         restarts = pages = 0
         with open(out, "r+b") as handle:
             handle.truncate(state.offset)  # drop a page half-written by a run that died
@@ -264,8 +266,7 @@ class Harvester:
         handle.write(b"".join(lines))
         handle.flush()
         os.fsync(handle.fileno())
-        if state.restarts:
-            skip.update(studies)
+        skip.update(studies)
         state.offset = handle.tell()
         state.pages += 1
         state.studies += len(studies)

@@ -2,7 +2,12 @@
 upserts and deletes by content hash in the live index (incremental).
 
 The alias never points at a half-built index: the swap happens only after every bulk item was
-read, the index refreshed, and its document count checked. Versions follow rulings R12: an
+read, the index refreshed, and its document count checked. Nor does a load shrink the service by
+accident: a full load whose index holds no study, or fewer than ``min_load_share`` of the live
+index's, is refused (``LoadSummary.refused`` says why) and its index deleted — the live one is
+untouched and the dead letters tell what went wrong; an incremental run that would delete more
+than ``max_delete_share`` of the live studies as vanished deletes none. ``allow_shrink`` lifts
+both guards for deliberate cases. Versions follow rulings R12: an
 unchanged study keeps ``versionId`` and ``lastUpdated`` across reloads; a changed one gets
 ``versionId + 1`` and ``lastUpdated`` = its document date if that is newer, else the run time.
 """
@@ -54,6 +59,8 @@ class LoadSummary:
     sites_unlocated: int = 0  # ... and those it could not (no near search finds them)
     swapped: bool = False
     removed_indices: list[str] = field(default_factory=list)
+    refused: str = ""
+    """Why the shrink guard refused the load ("" when it did not)."""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -161,8 +168,11 @@ class Loader:
         settings: Settings,
         dead_letters: DeadLetterSink,
         chunk_size: int = 500,
+        *,
+        allow_shrink: bool = False,
     ) -> None:
         self.client = client
+        self.allow_shrink = allow_shrink
         self.settings = settings
         self.alias = settings.index_alias
         self.dead_letters = dead_letters
@@ -269,8 +279,22 @@ class Loader:
             summary.sites_unlocated += len(document["locations"]) - located
             yield {"_op_type": "index", "_index": index, "_id": outcome.id, "_source": document}
 
+    def shrink_reason(self, studies: int, live: int) -> str:
+        """Why a full load of ``studies`` must not replace ``live`` ones ("" if it may)."""
+        if self.allow_shrink:
+            return ""
+        if studies == 0:
+            return f"the new index holds no study (the live one holds {live})"
+        if studies < self.settings.min_load_share * live:
+            return (
+                f"the new index holds {studies} studies, fewer than "
+                f"{self.settings.min_load_share:.0%} of the live index's {live} "
+                "(ECLAIRE_MIN_LOAD_SHARE; --allow-shrink to load it anyway)"
+            )
+        return ""
+
     def full_load(self, outcomes: Iterable[MappedStudy | Unpublished]) -> LoadSummary:
-        """Build a new versioned index, then swap the alias onto it atomically."""
+        """Build a new versioned index, then swap the alias onto it atomically (or refuse)."""
         summary = LoadSummary()
         previous = indexed_state(self.client, self.alias)
         index = f"{self.alias}-{datetime.now(UTC).strftime('%Y%m%dt%H%M%S%f')}"
@@ -299,6 +323,10 @@ class Loader:
                 f"index {index} holds {count} documents, {summary.indexed} were sent; "
                 "alias left where it was"
             )
+        if reason := self.shrink_reason(count, len(previous)):
+            self.client.indices.delete(index=index)
+            summary.refused = f"{reason}; alias left where it was, {index} deleted"
+            return summary
         self.swap(index, summary)
         return summary
 
@@ -348,6 +376,14 @@ class Loader:
             summary,
         )
         vanished = sorted(set(previous) - seen - unpublished) if complete() else []
+        limit = self.settings.max_delete_share * len(previous)
+        if len(vanished) > limit and not self.allow_shrink:
+            summary.refused = (
+                f"{len(vanished)} of the {len(previous)} live studies vanished from the input, "
+                f"more than {self.settings.max_delete_share:.0%} (ECLAIRE_MAX_DELETE_SHARE; "
+                "--allow-shrink to delete them anyway): none deleted"
+            )
+            vanished = []
         summary.deleted += len(vanished)
         self._bulk(
             ({"_op_type": "delete", "_index": current[0], "_id": i} for i in vanished), summary

@@ -16,6 +16,7 @@ import orjson
 
 from eclaire_search.settings import Settings
 from ingest.deadletter import DeadLetterSink, DeadLetterWriter
+from ingest.errors import LoadRefused
 from ingest.loader import Loader, LoadSummary, create_sync_client
 from ingest.mapping import MappedStudy, Unpublished
 from ingest.mapping_run import RunSummary, map_exports
@@ -40,7 +41,7 @@ class IngestResult:
 
     @property
     def ok(self) -> bool:
-        return self.load.failed == 0
+        return self.load.failed == 0 and not self.load.refused
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,8 +59,14 @@ def run_ingest(
     settings: Settings,
     mode: Mode = "full",
     source: OutcomeSource | None = None,
+    *,
+    allow_shrink: bool = False,
 ) -> IngestResult:
-    """Map the files and load them; every bad record ends in the run's dead letters."""
+    """Map the files and load them; every bad record ends in the run's dead letters.
+
+    Raises :class:`ingest.errors.LoadRefused` (after writing the run's summary.json) when the
+    shrink guard refused the load; the CLI and the scheduler record it in runs.ndjson.
+    """
     started = datetime.now(UTC)
     stamp = started.strftime("%Y%m%dT%H%M%S")
     run_dir = settings.data_dir / "runs" / stamp
@@ -80,7 +87,7 @@ def run_ingest(
                     outcomes = step(outcomes)
             else:
                 outcomes = source(list(paths), dead, mapping)
-            loader = Loader(client, settings, dead)
+            loader = Loader(client, settings, dead, allow_shrink=allow_shrink)
             if mode == "full":
                 load = loader.full_load(outcomes)
             else:
@@ -102,6 +109,8 @@ def run_ingest(
     (run_dir / "summary.json").write_bytes(
         orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2)
     )
+    if load.refused:  # the caller records it as a failure (ingest.runlog), exit 3
+        raise LoadRefused(f"load refused: {load.refused}")
     record_run(settings, result)
     return result
 

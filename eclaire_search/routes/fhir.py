@@ -114,7 +114,7 @@ async def locate(app: AppState, kind: str, resource_id: str, base: str) -> dict[
         source = await app.backend.get_source(
             resource_id.removesuffix("-enrollment-group"), ["group"]
         )
-        return source.get("group") if source else None
+        return (source.get("group") or None) if source else None  # an empty Group is never served
     if kind == "Organization" and resource_id.endswith("-primary-sponsor"):
         study_id = resource_id.removesuffix("-primary-sponsor")
         source = await app.backend.get_source(study_id, ["organizations"])

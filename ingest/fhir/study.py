@@ -16,7 +16,9 @@ from eclaire_search import ig_constants as ig
 from eclaire_search.searchparams import RESEARCH_STUDY_STATUSES
 from ingest.fhir.grouping import StudyParts, site_index
 from ingest.fhir.normalise import normalise
+from ingest.fhir.repair import hoist_contained_group, repair_linked, repair_study
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
+from ingest.mapping.organization import SPONSOR_SUFFIX
 from ingest.sources.records import SOURCE_BY_REGULATION
 from ingest.sources.text import warn
 
@@ -104,15 +106,22 @@ def to_mapped(parts: StudyParts, excluded: Set[str] = frozenset()) -> MappedStud
     warnings: list[str] = []
     for item in parts.items():
         _not_subsetted(item.value)
+    linked = {key: normalise(item.value, warnings) for key, item in parts.linked.items()}
+    for resource in linked.values():
+        repair_linked(resource, warnings)
     study = normalise(parts.study.value, warnings)
     _check_status(study, had_status="status" in parts.study.value)
+    sponsor = linked.get(("Organization", f"{parts.study_id}{SPONSOR_SUFFIX}"), {})
+    repair_study(study, sponsor.get("name"), warnings)
+    if (contained := hoist_contained_group(study, warnings)) is not None:
+        repair_linked(contained, warnings)
+        linked.setdefault(("Group", contained["id"]), contained)
     source = _source(study)
     document_date = _document_date(study, warnings)
     meta = {k: v for k, v in (study.get("meta") or {}).items() if k != "versionId"}
     study["meta"] = {**meta, "lastUpdated": document_date}  # the indexer sets versionId (R12)
     for kind, ident in parts.missing():
         warn(warnings, "missing-linked", f"{kind}/{ident} is referenced but was not read")
-    linked = {key: normalise(item.value, warnings) for key, item in parts.linked.items()}
     groups = [r for (kind, _), r in linked.items() if kind == "Group"]
     locations = sorted(
         (r for (kind, _), r in linked.items() if kind == "Location"),

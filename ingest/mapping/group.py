@@ -167,15 +167,15 @@ def build_group(
             lines.append("Population : " + ", ".join(c["display"] for c in populations))
     else:
         flag = vulnerable_flag(f.vulnerable, warnings)
-        if flag is not None:  # exclude = the flag's truthiness (rule 13)
-            chars.append(
-                {
-                    "code": _kind("grp-studypop"),
-                    "valueCodeableConcept": {"coding": [population_coding("other")]},
-                    "exclude": flag,
-                }
-            )
-            lines.append(f"Population vulnérable : {'oui' if flag else 'non'}")
+        chars.append(  # always one, exclude = the flag's truthiness: null is false (rule 13)
+            {
+                "code": _kind("grp-studypop"),
+                "valueCodeableConcept": {"coding": [population_coding("other")]},
+                "exclude": flag is True,
+            }
+        )
+        shown = "non renseignée" if flag is None else ("oui" if flag else "non")
+        lines.append(f"Population vulnérable : {shown}")
     for characteristic, line in _criteria(f, warnings):
         chars.append(characteristic)
         lines.append(line)

@@ -4,8 +4,10 @@
 ("commençant à 0 et incrémenté pour chaque site"); the reference kept the source array's
 index, leaving gaps where placeholders were skipped (§4). A site without ``organisme`` is
 skipped: silently when it is the common all-null placeholder, with a warning when it carried
-other data. Null address parts are left out (the reference wrote ``null`` into
-``address.line``, §4). Addresses are French (R7).
+other data. A site whose ``organisme`` is the placeholder ``Donnée non disponible`` but whose
+address, city or investigator are real is kept without ``name`` (the IG Location profile does
+not require it; issue 13), with a ``site-no-name`` warning. Null address parts are left out
+(the reference wrote ``null`` into ``address.line``, §4). Addresses are French (R7).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Final
 
 from eclaire_search import ig_constants as ig
 from ingest.mapping.narrative import generated_narrative
-from ingest.sources.text import clean, warn
+from ingest.sources.text import clean, decode_entities, is_sentinel, warn
 
 SITE_SUFFIX: Final = "-site"
 
@@ -39,7 +41,7 @@ def _contact_name(site: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _location(
-    study_id: str, index: int, name: str, site: dict[str, Any], last_updated: str
+    study_id: str, index: int, name: str | None, site: dict[str, Any], last_updated: str
 ) -> dict[str, Any]:
     lid = location_id(study_id, index)
     address: dict[str, Any] = {"use": "work", "type": "physical"}
@@ -70,16 +72,21 @@ def _location(
         "id": lid,
         "meta": {"lastUpdated": last_updated, "profile": [ig.PROFILE_LOCATION]},
         "text": generated_narrative(
-            f"Site investigateur {name}" + (f", {city}" if city else ""),
+            "Site investigateur" + (f" {name}" if name else "") + (f", {city}" if city else ""),
             [f"Étude {study_id}"],
         ),
         "identifier": [{"use": "official", "value": lid}],
-        "name": name,
-        "address": address,
     }
+    if name:
+        location["name"] = name
+    location["address"] = address
     if telecom:
         location["telecom"] = telecom
     return location
+
+
+def _placeholder(value: Any) -> bool:
+    return isinstance(value, str) and is_sentinel(decode_entities(value).strip())
 
 
 def build_locations(
@@ -98,8 +105,11 @@ def build_locations(
             continue
         name = clean(site.get("organisme"), warnings, f"site #{index} organisme")
         if name is None:
-            if any(clean(v) for k, v in site.items() if k != "organisme"):
+            if not any(clean(v) for k, v in site.items() if k != "organisme"):
+                continue
+            if not _placeholder(site.get("organisme")):
                 warn(warnings, "sites", f"site #{index} without organisme skipped")
-            continue
+                continue
+            warn(warnings, "site-no-name", f"site #{index}: organisme is a placeholder")
         locations.append(_location(study_id, len(locations), name, site, last_updated))
     return locations

@@ -119,10 +119,18 @@ def source_rows(f: StudyFields, study_id: str, fallback_date: str | None) -> lis
     ]
 
 
-def source_narrative(f: StudyFields, study_id: str, fallback_date: str | None) -> dict[str, str]:
-    """``ResearchStudy.text``: status ``additional``, as it holds data not in the elements."""
+def source_narrative(
+    f: StudyFields,
+    study_id: str,
+    fallback_date: str | None,
+    extras: Sequence[tuple[str, str | None]] = (),
+) -> dict[str, str]:
+    """``ResearchStudy.text``: status ``additional``, as it holds data not in the elements.
+
+    ``extras`` (:func:`ingest.mapping.extras.extra_rows`) follow the reference's rows.
+    """
     parts = [XHTML_OPEN, "<h2>", HEADING, "</h2><ul>"]
-    for key, value in source_rows(f, study_id, fallback_date):
+    for key, value in [*source_rows(f, study_id, fallback_date), *extras]:
         if not value:
             continue
         if isinstance(value, list):

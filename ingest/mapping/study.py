@@ -13,6 +13,7 @@ from typing import Any
 
 from ingest.mapping.codes import is_repatriated, study_status
 from ingest.mapping.dates import document_date, instant
+from ingest.mapping.extras import extra_rows
 from ingest.mapping.group import GROUP_SUFFIX, build_group
 from ingest.mapping.location import build_locations
 from ingest.mapping.meddra import MeddraTable
@@ -98,7 +99,9 @@ def to_fhir(
     day, is_fallback = document_date(f, warnings)
     stamp = instant(day)
     # The narrative shows the source as received (translation, later, never touches it).
-    narrative = source_narrative(f, study_id, day.isoformat() if is_fallback else None)
+    narrative = source_narrative(
+        f, study_id, day.isoformat() if is_fallback else None, extra_rows(record, src)
+    )
     locations = build_locations(f.sites, study_id, stamp, warnings)
     sponsor = build_sponsor(f.sponsor, study_id, stamp)
     source_code = source_phase_code(f, warnings)

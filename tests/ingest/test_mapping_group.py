@@ -53,9 +53,24 @@ def test_bad_quantity_dropped_with_warning(value: object) -> None:
 
 
 def test_group_exists_even_without_characteristics() -> None:
-    group = study(jarde()).group
+    group = study(
+        ctis(
+            sexe=None,
+            tranches_age=None,
+            groupes_sujet=None,
+            population_recrutement=None,
+            criteres_eligibilite=None,
+            criteres_jugement=None,
+        )
+    ).group
     assert "characteristic" not in group
     assert group["text"]["status"] == "generated"
+
+
+def test_a_riph_group_always_has_its_population_characteristic() -> None:
+    """Rule 13: "always one grp-studypop" for DM/JARDE, even when the flag is null."""
+    (char,) = study(jarde()).group["characteristic"]
+    assert char["code"]["coding"][0]["code"] == "grp-studypop" and char["exclude"] is False
 
 
 # --- rule 10: gender ---------------------------------------------------------------------------
@@ -171,10 +186,13 @@ def test_riph_vulnerable_population(flag: object, exclude: bool) -> None:
     assert char["exclude"] is exclude  # "false" is false (the reference made it exclude: true)
 
 
-def test_riph_vulnerable_null_or_garbage() -> None:
-    assert characteristics(study(jarde()).group, "grp-studypop") == []
+def test_riph_vulnerable_null_or_garbage_is_not_excluded() -> None:
+    """Null is falsy (rule 13): one characteristic with ``exclude: false``; so is garbage."""
+    (null,) = characteristics(study(jarde()).group, "grp-studypop")
+    assert null["exclude"] is False
     mapped = study(jarde(participants_population_vulnerable="peut-être"))
-    assert characteristics(mapped.group, "grp-studypop") == []
+    (garbage,) = characteristics(mapped.group, "grp-studypop")
+    assert garbage["exclude"] is False
     assert any(w.startswith("population:") for w in mapped.warnings)
 
 

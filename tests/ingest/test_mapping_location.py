@@ -115,3 +115,34 @@ def test_null_absent_or_wrong_sites(value: object) -> None:
 def test_old_sites_key_is_not_read() -> None:
     record = ctis(sites_investigateurs=None, sites=[{"organisme": "Ancien"}])
     assert study(record).locations == []
+
+
+def test_a_placeholder_organisme_site_is_kept_without_name() -> None:
+    """The reference's own CTIS test site (issue 13): organisme "Donnée non disponible"."""
+    site = {
+        "organisme": "Donnée non disponible",
+        "adresse": "Avenue Eugene Avinee",
+        "ville": "Lille",
+        "code_postal": "59350",
+        "titre": "Dr.",
+        "nom": "Aumar",
+        "prenom": "Madeleine",
+        "service": "Gastroenterology Hepatology and Nutrition Unit Paediatric clinic, Child Unit",
+        "courriel": "test@sante.gouv",
+        "telephone": "0168496726",
+    }
+    mapped = study(ctis(sites_investigateurs=[site, {"organisme": "Donnée non disponible"}]))
+    (loc,) = mapped.locations  # the all-placeholder second site carries nothing: skipped
+    assert "name" not in loc
+    assert loc["address"]["city"] == "Lille" and loc["address"]["postalCode"] == "59350"
+    person = loc["telecom"][2]["extension"][0]["valueHumanName"]
+    assert person == {
+        "use": "official",
+        "family": "Aumar",
+        "given": ["Madeleine"],
+        "prefix": ["Dr."],
+    }
+    assert mapped.research_study["site"] == [
+        {"reference": f"Location/{loc['id']}", "type": "Location"}
+    ]
+    assert any(w.startswith("site-no-name:") for w in mapped.warnings)
