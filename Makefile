@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SAMPLE := var/sample
 SEED ?= 42
 
-.PHONY: run test install chromium node-tools gazetteer opensearch sample load serve stop lint bench clean conformance
+.PHONY: run test install chromium node-tools gazetteer opensearch sample load serve stop lint bench relevance clean conformance
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ $(VENV)/.bench-installed: pyproject.toml $(BIN)/.installed
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.run_bench
+	$(BIN)/python -m bench.relevance
+
+# Relevance only (about 3 minutes): judged queries on the 19k set, bench/results/relevance.json.
+relevance: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.relevance
 
 reliability: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.reliability

@@ -79,6 +79,15 @@ class SearchParam:
         return "special" if self.type is ParamType.NEAR else self.type.value
 
 
+# What _text scores on, title highest (``*_en``: the English originals of translated texts).
+TEXT_FIELDS = (
+    "title^4",
+    "title_en^3",
+    "conditions_text^3",
+    "labels^2",
+    "keywords^2",
+    "therapeutic_area.text",
+)
 SEARCH_PARAMS: tuple[SearchParam, ...] = (
     SearchParam(
         "_id",
@@ -123,17 +132,20 @@ SEARCH_PARAMS: tuple[SearchParam, ...] = (
     SearchParam(
         "_text",
         ParamType.TEXT,
-        ("title^3", "labels^2"),
-        "ResearchStudy.title | ResearchStudy.label",
-        'French-aware full text on title and labels: words, "phrases", OR, -excluded.',
+        TEXT_FIELDS,
+        "ResearchStudy.title | ResearchStudy.label | ResearchStudy.condition | "
+        f"ResearchStudy.keyword | ResearchStudy.extension('{ig.EXT_THERAPEUTIC_AREA}')",
+        "French full text on title (weighted highest), labels, conditions (MedDRA labels), "
+        'keywords, therapeutic area: words, "phrases", OR, -excluded; synonyms, typos.',
         definition="http://hl7.org/fhir/SearchParameter/DomainResource-text",
     ),
     SearchParam(
         "_content",
         ParamType.TEXT,
-        ("description", "conditions_text^2", "criteria_text", "title", "labels"),
-        "ResearchStudy.description | ResearchStudy.condition | Group.characteristic",
-        "French-aware full text on summary, description, conditions and criteria.",
+        (*TEXT_FIELDS, "description", "criteria_text", "content_en"),
+        "ResearchStudy.title | ResearchStudy.label | ResearchStudy.condition | "
+        "ResearchStudy.keyword | ResearchStudy.description | Group.characteristic",
+        "As _text, plus summary, description, objectives and eligibility/outcome criteria.",
         definition="http://hl7.org/fhir/SearchParameter/Resource-content",
     ),
 )
@@ -291,8 +303,9 @@ BY_NAME: dict[str, SearchParam] = {
 # Result parameters: they shape the answer rather than filter it.
 RESULT_PARAMS: dict[str, str] = {
     "_count": "Page size (default 20, at most 1000; 0 gives the total only).",
-    "_sort": "Comma list of _lastUpdated, _id, status, title (_score with text, near with near); "
-    "- descends.",
+    "_sort": "Comma list of _lastUpdated, _id, status, title, recruitment-status (joinable "
+    "first), _score with text, near with near; - descends. Default with text: "
+    "enrolment-boosted relevance.",
     "_include": "*, ResearchStudy:site, ResearchStudy:enrollment, ResearchStudy:sponsor"
     " (also with their target type: ResearchStudy:site:Location).",
     "_summary": "true, text, data, count or false.",
@@ -310,6 +323,7 @@ SORT_FIELDS: dict[str, str] = {
     "status": "status",
     "title": "title.sort",
     "_score": "_score",
+    "recruitment-status": "enrolment_rank",  # ascending: recruiting, upcoming, … closed last
     "near": "near",  # distance of the nearest site to the near position
 }
 

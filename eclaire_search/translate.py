@@ -1,8 +1,11 @@
 """Typed SearchRequest → OpenSearch request body. Pure (no I/O, no opensearchpy import).
 
-Filters go to ``bool.filter`` (cached, unscored); full text goes to ``bool.must`` through
-``simple_query_string`` with only the phrase/OR/NOT/precedence operators (rulings A8) — user
-text never reaches ``query_string``.
+Filters go to ``bool.filter`` (cached, unscored); full text goes to ``bool.must``. The user's
+text is parsed by ``textsyntax`` (words, phrases, OR, NOT, grouping: rulings A8) and becomes
+``match`` / ``match_phrase`` queries only, so no user text reaches an engine query parser.
+What the server adds on its own (README "Text search"): field weights, the search-time
+synonyms of the ``french_search`` analyzer, a relaxed "most words" requirement with a bonus
+for all words, a fuzzy clause for longer words, and the enrolment boost.
 """
 
 from __future__ import annotations
@@ -11,14 +14,15 @@ import math
 from datetime import datetime
 from typing import Any
 
+from eclaire_search import textsyntax as ts
 from eclaire_search.geo import GeoNear
 from eclaire_search.params import Criterion, DateRange, Number, SearchRequest, SortKey, Token
-from eclaire_search.searchparams import ParamType
+from eclaire_search.searchparams import ParamType, SearchParam
 
 Body = dict[str, Any]
-TEXT_FLAGS = "PHRASE|OR|NOT|PRECEDENCE|WHITESPACE"
 TIEBREAK = SortKey("id", descending=False)
 DEFAULT_SORT = (SortKey("last_updated", descending=True),)
+TEXT_SORT = (SortKey("_score", descending=True), SortKey("last_updated", descending=True))
 NEAR_SORT = (SortKey("near", descending=False),)
 MATCH_NONE: Body = {"match_none": {}}
 # What each _include needs from the stored document, besides the ResearchStudy itself.
@@ -117,13 +121,163 @@ def string_clause(field: str, modifier: str | None, value: str) -> Body:
     return {"prefix": {field: {"value": value}}}
 
 
-def text_clause(fields: tuple[str, ...], query: str) -> Body:
+# --- full text -------------------------------------------------------------------------
+# Every word of a query is looked for in one combined field (``copy_to`` in the template),
+# so "enfant asthme" matches a study with "asthme" in its title and "enfant" in its criteria;
+# the weighted fields only score. English-analysed originals (``*_en``) also satisfy a query.
+COMBINED = {"_text": "text_all", "_content": "content_all"}
+MOST_WORDS = "1<-1 4<75%"  # 1 word: it; 2-4 words: all but one; more: three quarters
+ALL_WORDS_BOOST = 5.0  # a study with every word ranks above one with most of them
+FUZZY = "AUTO:5,8"  # edits by analysed length: <5 none, 5-7 one, 8+ two
+FUZZY_MIN_LENGTH = 5  # words typed shorter than this (and codes, acronyms) are never fuzzy
+FUZZY_BOOST = 0.2  # a typo match ranks below every exact one
+INDEX_ANALYZER = "french_text"  # the fuzzy clause skips synonyms (a fuzzy synonym is noise)
+# Enrolment boost (multiplies the text score) by ``enrolment_rank``: 0 recruiting, 1
+# upcoming, 2 active without recruitment status; closed studies (3) keep their score.
+ENROLMENT_WEIGHTS = ((0, 4.0), (1, 2.5), (2, 1.5))
+
+
+def _field(weighted: str) -> str:
+    return weighted.split("^", 1)[0]
+
+
+class TextTarget:
+    """Where one text parameter looks: the combined field, the English fields, the weights."""
+
+    def __init__(self, combined: str, weighted: tuple[str, ...]) -> None:
+        self.combined = combined
+        self.weighted = list(weighted)
+        self.english = [_field(f) for f in weighted if _field(f).endswith("_en")]
+
+    @classmethod
+    def of(cls, param: SearchParam, modifier: str | None) -> TextTarget:
+        if modifier == "text":  # condition:text and the like: one field, no combination
+            return cls(param.text_fields[0], param.text_fields)
+        return cls(COMBINED.get(param.name, _field(param.fields[0])), param.fields)
+
+    def fields(self) -> list[str]:
+        return [self.combined, *self.english]
+
+
+def _match(field: str, text: str, **options: Any) -> Body:
+    return {"match": {field: {"query": text, **options}}}
+
+
+def _either(clauses: list[Body]) -> Body:
+    return (
+        clauses[0]
+        if len(clauses) == 1
+        else {"bool": {"should": clauses, "minimum_should_match": 1}}
+    )
+
+
+def typo_tolerant(word: str) -> bool:
+    """Long enough, letters only (no code), not an upper-case acronym."""
+    letters = word.strip("'\u2019.,;:!?").replace("-", "").replace("'", "")
+    return len(letters) >= FUZZY_MIN_LENGTH and letters.isalpha() and not word.isupper()
+
+
+def fuzzy_clause(field: str, text: str) -> Body | None:
+    """Every word again, the long ones with a typo allowed; ``None`` when none is long.
+
+    Word by word, so a code or an acronym next to a typo stays exact; every word required,
+    so the typo route never relaxes a query more than the exact one."""
+    words = text.split()
+    if not any(typo_tolerant(w) for w in words):
+        return None
+    exact = {"analyzer": INDEX_ANALYZER, "operator": "and", "zero_terms_query": "all"}
+    fuzzy = {**exact, "fuzziness": FUZZY, "prefix_length": 1, "max_expansions": 20}
+    clauses = [_match(field, w, **(fuzzy if typo_tolerant(w) else exact)) for w in words]
+    return {"bool": {"must": clauses, "boost": FUZZY_BOOST}}
+
+
+def words_clause(target: TextTarget, text: str) -> Body:
+    """Most words required (or every word with typos), all words and the title preferred."""
+    relaxed = {"minimum_should_match": MOST_WORDS, "auto_generate_synonyms_phrase_query": False}
+    required = [_match(f, text, **relaxed) for f in target.fields()]
+    if (typos := fuzzy_clause(target.combined, text)) is not None:
+        required.append(typos)
     return {
-        "simple_query_string": {
-            "query": query,
-            "fields": list(fields),
-            "default_operator": "and",
-            "flags": TEXT_FLAGS,
+        "bool": {
+            "must": [_either(required)],
+            "should": [
+                _match(
+                    target.combined,
+                    text,
+                    operator="and",
+                    auto_generate_synonyms_phrase_query=False,
+                    boost=ALL_WORDS_BOOST,
+                ),
+                {
+                    "multi_match": {
+                        "query": text,
+                        "fields": target.weighted,
+                        "type": "best_fields",
+                        "tie_breaker": 0.3,
+                        "auto_generate_synonyms_phrase_query": False,
+                    }
+                },
+            ],
+        }
+    }
+
+
+def phrase_clause(target: TextTarget, text: str) -> Body:
+    """The exact wording (index analyzer: its stop-word gaps line up with the index's) or a
+    synonym's wording, one stop word's gap allowed (``"cancer du sein"`` = "breast cancer")."""
+    exact: Body = {"match_phrase": {target.combined: {"query": text, "analyzer": INDEX_ANALYZER}}}
+    synonyms: list[Body] = [
+        {"match_phrase": {f: {"query": text, "slop": 1}}} for f in target.fields()
+    ]
+    required = [exact, *synonyms]
+    scoring = {"multi_match": {"query": text, "fields": target.weighted, "type": "phrase"}}
+    return {"bool": {"must": [_either(required)], "should": [scoring]}}
+
+
+def strict_clause(target: TextTarget, node: ts.Node) -> Body:
+    """What a negation excludes: every word of ``node`` (not "most"), or the phrase."""
+    if isinstance(node, ts.Words):
+        opts = {"operator": "and", "auto_generate_synonyms_phrase_query": False}
+        return _either([_match(f, node.text, **opts) for f in target.fields()])
+    return node_clause(target, node)
+
+
+def node_clause(target: TextTarget, node: ts.Node) -> Body:
+    if isinstance(node, ts.Words):
+        return words_clause(target, node.text)
+    if isinstance(node, ts.Phrase):
+        return phrase_clause(target, node.text)
+    if isinstance(node, ts.Not):
+        return {"bool": {"must_not": [strict_clause(target, node.node)]}}
+    if isinstance(node, ts.AnyOf):
+        return _either([node_clause(target, part) for part in node.parts])
+    positive = [node_clause(target, p) for p in node.parts if not isinstance(p, ts.Not)]
+    negative = [strict_clause(target, p.node) for p in node.parts if isinstance(p, ts.Not)]
+    clause: Body = {}
+    if positive:
+        clause["must"] = positive
+    if negative:
+        clause["must_not"] = negative
+    return {"bool": clause}
+
+
+def text_clause(target: TextTarget, query: str) -> Body:
+    """The query for one text parameter value; nothing searchable matches nothing."""
+    node = ts.parse(query)
+    return MATCH_NONE if node is None else node_clause(target, node)
+
+
+def enrolment_boost(scored: Body) -> Body:
+    """Studies one can join first (README "Ranking"), relevance kept within each tier."""
+    return {
+        "function_score": {
+            "query": scored,
+            "functions": [
+                {"filter": {"term": {"enrolment_rank": rank}}, "weight": weight}
+                for rank, weight in ENROLMENT_WEIGHTS
+            ],
+            "score_mode": "first",
+            "boost_mode": "multiply",
         }
     }
 
@@ -138,10 +292,9 @@ def criterion_clause(criterion: Criterion) -> tuple[str, Body]:
     """Return (bool occurrence, clause) for one criterion."""
     param = criterion.param
     field = param.fields[0]
-    if param.type is ParamType.TEXT:
-        return "must", text_clause(param.fields, str(criterion.values[0]))
-    if criterion.modifier == "text":
-        return "must", text_clause(param.text_fields, str(criterion.values[0]))
+    if param.type is ParamType.TEXT or criterion.modifier == "text":
+        target = TextTarget.of(param, criterion.modifier)
+        return "must", text_clause(target, str(criterion.values[0]))
     if param.type is ParamType.TOKEN:
         terms = token_terms(criterion)
         if criterion.modifier == "not":
@@ -210,10 +363,11 @@ def query(criteria: tuple[Criterion, ...]) -> Body:
 
 
 def sort_keys(request: SearchRequest) -> tuple[SortKey, ...]:
-    """The request's _sort; else relevance with text, distance with near, else last updated."""
-    default = DEFAULT_SORT
+    """The request's _sort; else (boosted) relevance then recency with text, distance with
+    near, else last updated."""
+    default: tuple[SortKey, ...] = DEFAULT_SORT
     if request.has_text:
-        default = (SortKey("_score", True),)
+        default = TEXT_SORT
     elif request.near is not None:
         default = NEAR_SORT
     keys = request.sort or default
@@ -262,8 +416,11 @@ def search_body(
     """The body for one page. ``reverse`` walks backwards (for ``previous`` links);
     ``offset`` skips results (``_getpagesoffset``, within the engine's window)."""
     size = 0 if request.summary == "count" else request.count
+    scored = query(request.criteria)
+    if request.has_text and not request.sort:  # an explicit _sort overrides the boost
+        scored = enrolment_boost(scored)
     body: Body = {
-        "query": query(request.criteria),
+        "query": scored,
         "size": size,
         # estimate counts too: the exact figure costs little at this size, and 10,000 was a lie
         "track_total_hits": request.total != "none",

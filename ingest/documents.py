@@ -138,8 +138,31 @@ def _text_parts(study: dict[str, Any]) -> tuple[list[str], list[str]]:
         description.append(ext.get("valueMarkdown", ""))
     if (study.get("primaryPurposeType") or {}).get("text"):
         description.append(study["primaryPurposeType"]["text"])
-    description += [e.get("valueString", "") for e in _extension(study, ig.EXT_THERAPEUTIC_AREA)]
     return labels, [d for d in description if d]
+
+
+def _keywords(study: dict[str, Any]) -> list[str]:
+    """``ResearchStudy.keyword`` texts and displays (mirrored production data may carry them)."""
+    out = []
+    for concept in study.get("keyword", []):
+        out += [concept.get("text", "")] + [c.get("display", "") for c in concept.get("coding", [])]
+    return [k for k in out if k]
+
+
+# Recruitment status → enrolment rank: can a person still join? 0 recruiting, 1 upcoming,
+# 2 active with no recruitment status (maybe), 3 no (closed, completed, withdrawn, suspended).
+# The text ranking boosts by it and ``_sort=recruitment-status`` sorts on it (README).
+OPEN_STATUSES = frozenset({"active", "approved", "in-review"})
+
+
+def enrolment_rank(status: str | None, recruitment: str | None) -> int:
+    if status not in OPEN_STATUSES or recruitment == "completed-recruiting":
+        return 3
+    if recruitment == "recruiting":
+        return 0
+    if recruitment == "upcoming" or status != "active":
+        return 1
+    return 2
 
 
 def site_points(addresses: list[dict[str, Any]]) -> list[dict[str, float]]:
@@ -183,6 +206,7 @@ def to_document(
         "category": sorted(set(_codes(resource.get("category", [])))),
         "phase": sorted(set(_codes([resource["phase"]]))) if resource.get("phase") else [],
         "recruitment_status": recruitment_status,
+        "enrolment_rank": enrolment_rank(resource.get("status"), recruitment_status),
         "recruitment_period": recruitment_period,
         "identifier": _identifiers(resource),
         "country": sorted(set(_codes(resource.get("location", [])))),
@@ -204,6 +228,7 @@ def to_document(
         "labels": labels,
         "description": description,
         "conditions_text": condition_texts,
+        "keywords": _keywords(resource),
         "criteria_text": _criteria_text(study.group),
         "title_en": title_en,
         "content_en": content_en,

@@ -14,8 +14,6 @@ unchanged study keeps ``versionId`` and ``lastUpdated`` across reloads; a change
 
 from __future__ import annotations
 
-import hashlib
-import json
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +26,7 @@ from opensearchpy import exceptions as os_errors
 
 from eclaire_search.backend import OrjsonSerializer
 from eclaire_search.settings import PROJECT_ROOT, Settings
+from ingest import analysis
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.documents import content_hash, to_document
 from ingest.errors import LoadFailed
@@ -86,12 +85,13 @@ def create_sync_client(settings: Settings, timeout: float = 60.0) -> OpenSearch:
 
 
 def index_body() -> dict[str, Any]:
-    return json.loads(TEMPLATE.read_text())  # type: ignore[no-any-return]
+    return analysis.inline(TEMPLATE)
 
 
 def template_version() -> str:
-    """Fingerprint of index_templates/studies.json, kept in each index's mapping _meta."""
-    return hashlib.sha256(TEMPLATE.read_bytes()).hexdigest()[:16]
+    """Fingerprint of index_templates/studies.json and its synonym files, kept in each index's
+    mapping _meta."""
+    return analysis.fingerprint(TEMPLATE)
 
 
 def index_template_version(client: OpenSearch, index: str) -> str | None:

@@ -17,6 +17,7 @@ from eclaire_search.pages import labels
 from eclaire_search.searchparams import BY_NAME
 
 PAGE_SIZE = 10
+ENROLMENT_ORDER = "recruitment-status,-_lastUpdated"  # studies one can join first
 MAX_TEXT = 200
 MAX_AGE = 130
 POSTAL_PREFIX = re.compile(r"^\d{2,5}$")
@@ -54,7 +55,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "q",
         "Mots recherchés",
-        "_text",
+        "_content",  # the widest text search, title-weighted, enrolment-boosted (issue 14)
         kind="text",
         hint="Maladie, traitement, titre… Exemple : cancer du sein",
     ),
@@ -166,6 +167,9 @@ class SearchForm:
         sort = SORTS.get(self.values.get("tri", ""))
         if sort is None and self.place is not None:
             sort = "near"  # near me: nearest first unless another order is chosen
+        words = any(name == BY_FIELD["q"].param and value.strip() for name, value in items)
+        if sort is None and not words:
+            sort = ENROLMENT_ORDER  # no words: studies one can join first (words: boosted)
         if sort and "tri" not in self.errors:
             items.append(("_sort", sort))
         items += [

@@ -1,8 +1,8 @@
 """One ``export_eclaire_ctis.json`` record (§2.1 + §2.2): an EU medicinal-product trial.
 
 English text (titles partly upper case), MeSH-tree therapeutic areas, CTIS phase labels with
-their spacing quirks, synthetic MedDRA LLT codes from the repo's table range
-10090001-10090300 with an occasional unknown one, EEA country lists always including FR.
+their spacing quirks, the synthetic MedDRA LLT codes of the trial's disease (French labels in
+the repo's table) with an occasional unknown one, EEA country lists always including FR.
 """
 
 from __future__ import annotations
@@ -24,10 +24,8 @@ from ingest.generator.prose import (
     entities,
 )
 from ingest.generator.schema import blank
-from ingest.generator.topics import TOPICS
+from ingest.generator.topics import TOPICS, Disease
 
-MEDDRA_FIRST: Final = 10_090_001
-MEDDRA_LAST: Final = 10_090_300
 MEDDRA_UNKNOWN: Final = "10099999"
 """A well-formed LLT code absent from the synthetic table (unknown codes must vanish quietly)."""
 
@@ -98,9 +96,10 @@ def phase_label(rng: random.Random) -> tuple[str, str]:
     return label, roman
 
 
-def meddra_codes(rng: random.Random) -> str:
-    """``informations_meddra``: one to three codes joined by ``", "``, rarely an unknown one."""
-    codes = [str(rng.randint(MEDDRA_FIRST, MEDDRA_LAST)) for _ in range(rng.randint(1, 3))]
+def meddra_codes(rng: random.Random, disease: Disease) -> str:
+    """``informations_meddra``: one or more of the disease's codes joined by ``", "``, rarely
+    an unknown one."""
+    codes = rng.sample(disease.codes, rng.randint(1, len(disease.codes)))
     if rng.random() < 0.03:
         codes.insert(rng.randrange(len(codes) + 1), MEDDRA_UNKNOWN)
     return ", ".join(dict.fromkeys(codes))
@@ -126,7 +125,9 @@ def build(rng: random.Random, etat: str, number: str, year: int, row: int) -> di
     record["publication_eclaire"] = "autorisé"
     record["numero_ctis"] = number
     topic = rng.choice(TOPICS)
-    condition = rng.choice(topic.conditions_en)
+    disease = rng.choice(topic.diseases)
+    condition = rng.choice(disease.en)
+    record["_disease"] = (disease.key, condition)
     drug_a = drug(rng)
     label, roman = phase_label(rng)
     record["titre"] = entities(rng, english_title(rng, condition, roman, drug_a))
@@ -136,7 +137,7 @@ def build(rng: random.Random, etat: str, number: str, year: int, row: int) -> di
         record["pathologies_maladies_rares"] = condition[:1].upper() + condition[1:]
         roll = rng.random()
         record["informations_meddra"] = (
-            meddra_codes(rng) if roll < 0.85 else "" if roll < 0.93 else None
+            meddra_codes(rng, disease) if roll < 0.85 else "" if roll < 0.93 else None
         )
     record["domaine_therapeutique"] = topic.ctis_area if rng.random() < 0.95 else None
     record["taille_etude"] = common.size(rng, 12, 3000)
@@ -180,8 +181,8 @@ def build(rng: random.Random, etat: str, number: str, year: int, row: int) -> di
     common.identifiers(rng, record, year)
     city = pick_city(rng)
     common.public_contact(rng, record, ctis=True, city=city)
-    record["criteres_eligibilite"] = criteria(rng, True, condition, "eligibility")
-    record["criteres_jugement"] = criteria(rng, True, condition, "judgement")
+    record["criteres_eligibilite"] = criteria(rng, True, condition, "eligibility", topic)
+    record["criteres_jugement"] = criteria(rng, True, condition, "judgement", topic)
     record["sites_investigateurs"] = common.sites(rng, "ctis")
     return record
 

@@ -14,6 +14,7 @@ from typing import Any, Final
 from ingest.generator import common, ctis, riph
 from ingest.generator.places import city_named
 from ingest.generator.schema import FileKey
+from ingest.generator.topics import DISEASES
 
 JARDE_NUMBER: Final = "2021-A01861-40"
 CTIS_NUMBER: Final = "2022-500014-26-00"
@@ -43,6 +44,7 @@ def jarde_study() -> dict[str, Any]:
         competences="Cardiologie",
         type_promoteur="Promoteur institutionnel",
         domaine_therapeutique="Cardiologie",
+        _disease=("heart-failure", "l'insuffisance cardiaque"),
         objectifs="Évaluer l'effet d'un programme d'activité physique adaptée sur la capacité "
         "d'effort",
         resume="L'insuffisance cardiaque reste une cause majeure d'hospitalisation.<br>Cette "
@@ -108,7 +110,8 @@ def ctis_study() -> dict[str, Any]:
         intervention_faible="No",
         phase_recherche="Therapeutic confirmatory  (Phase III)",
         pathologies_maladies_rares="HER2-positive metastatic breast cancer",
-        informations_meddra="10090011, 10090042",
+        informations_meddra=", ".join(DISEASES["breast-cancer"][1].codes),
+        _disease=("breast-cancer", "HER2-positive metastatic breast cancer"),
         domaine_therapeutique="Diseases [C] - Neoplasms [C04]",
         objectifs="To compare progression-free survival between examplumab deruxtecan and "
         "treatment of physician's choice",

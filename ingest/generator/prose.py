@@ -3,7 +3,8 @@
 RIPH text is French with elisions and contractions (``d'un``, ``de l'``, ``du``, ``qu'il``);
 CTIS text is English, a good part of titles in upper case as sponsors type them. Both carry the
 quirks search must survive: HTML entities (sometimes encoded twice), ``<br>`` in summaries,
-the ``Données non disponible`` placeholder.
+the ``Données non disponible`` placeholder. Every title names the study's condition and every
+device, test or intervention comes from its topic, so a study is about one thing.
 """
 
 from __future__ import annotations
@@ -11,14 +12,7 @@ from __future__ import annotations
 import random
 from typing import Final
 
-from ingest.generator.topics import (
-    DEVICES,
-    DRUG_COUNT,
-    INTERVENTIONS_FR,
-    IVD_TESTS,
-    Topic,
-    drug_name,
-)
+from ingest.generator.topics import DRUG_COUNT, Topic, drug_name
 
 SENTINEL: Final = "Données non disponible"
 _VOWELS: Final = "aâàeéèêëiîïoôœuûùyhAÂÀEÉÈÊIÎOÔŒUÛY"
@@ -50,9 +44,9 @@ def drug(rng: random.Random) -> str:
 
 
 def french_title(rng: random.Random, topic: Topic, condition: str, kind: str) -> str:
-    """A RIPH study title; ``kind`` is ``DM``, ``DMDIV`` or ``JARDE``."""
+    """A RIPH study title naming ``condition``; ``kind`` is ``DM``, ``DMDIV`` or ``JARDE``."""
     if kind == "DM":
-        thing = rng.choice(DEVICES)
+        thing = rng.choice(topic.devices)
         templates: tuple[str, ...] = (
             f"Évaluation {de(thing)} dans la prise en charge {de(condition)}",
             f"Investigation clinique multicentrique {de(thing)} chez des patients atteints "
@@ -61,14 +55,14 @@ def french_title(rng: random.Random, topic: Topic, condition: str, kind: str) ->
             f"Étude pilote {de(thing)} pour le suivi à domicile {de(condition)}",
         )
     elif kind == "DMDIV":
-        thing = rng.choice(IVD_TESTS)
+        thing = rng.choice(topic.tests)
         templates = (
             f"Performance diagnostique {de(thing)} pour le dépistage {de(condition)}",
             f"Étude de performance clinique {de(thing)} dans {condition}",
-            f"Évaluation {de(thing)} réalisé au lit du patient à l'hôpital",
+            f"Évaluation {de(thing)} réalisé au lit du patient à l'hôpital dans {condition}",
         )
     else:
-        thing = rng.choice((*INTERVENTIONS_FR, f"un traitement par {drug(rng).lower()}"))
+        thing = rng.choice((*topic.interventions, f"un traitement par {drug(rng).lower()}"))
         templates = (
             f"Évaluation de l'efficacité et de la tolérance {de(thing)} chez des patients atteints "
             f"{de(condition)}",
@@ -79,7 +73,6 @@ def french_title(rng: random.Random, topic: Topic, condition: str, kind: str) ->
             f"Essai pilote {de(thing)} dans {condition}",
             f"Étude observationnelle des facteurs prédictifs de réponse au traitement "
             f"{de(condition)}",
-            f"Retentissement sur le cœur {de(thing)} : étude physiopathologique",
             f"Parcours de soins après la sortie de l'hôpital des patients atteints {de(condition)}",
         )
     return rng.choice(templates)
@@ -98,23 +91,34 @@ def french_objective(rng: random.Random, condition: str) -> str:
     )
 
 
-def french_summary(rng: random.Random, condition: str, months: int | None) -> str:
-    """Two to five sentences, paragraphs split by ``<br>`` as the RIPH editor stores them."""
+def french_summary(rng: random.Random, topic: Topic, condition: str, months: int | None) -> str:
+    """A sentence on the condition, then one to four more, paragraphs split by ``<br>`` as
+    the RIPH editor stores them."""
+    opening = rng.choice(
+        (
+            f"{condition[:1].upper()}{condition[1:]} reste une cause majeure de morbidité en "
+            "France.",
+            f"Cette étude vise à évaluer une nouvelle stratégie de prise en charge "
+            f"{de(condition)}.",
+            f"Les patients atteints {de(condition)} sont suivis en {topic.riph_area.lower()} "
+            "dans des centres hospitaliers universitaires.",
+        )
+    )
     pool = [
-        f"{condition[:1].upper()}{condition[1:]} reste une cause majeure de morbidité en France.",
-        f"Cette étude vise à évaluer une nouvelle stratégie de prise en charge {de(condition)}.",
         "Il s'agit d'une recherche multicentrique, randomisée, menée dans des centres hospitaliers "
         "universitaires.",
         "Le promoteur considère qu'il s'agit d'une recherche à risques et contraintes minimes.",
         "Les données seront recueillies lors des consultations de suivi habituelles à l'hôpital.",
         "L'hypothèse est qu'une prise en charge précoce améliore le pronostic à long terme.",
-        "Chaque participant bénéficiera d'un suivi clinique, biologique et d'une imagerie du cœur.",
+        "Chaque participant bénéficiera d'un suivi clinique et biologique.",
         "Aucune visite supplémentaire n'est prévue par rapport au suivi standard.",
         "Un questionnaire de qualité de vie sera rempli à l'inclusion puis tous les trois mois.",
     ]
+    if topic.riph_area == "Cardiologie":
+        pool.append("Chaque participant bénéficiera d'une imagerie du cœur à l'inclusion.")
     if months:
         pool.append(f"La durée de participation de chaque patient est de {months} mois.")
-    sentences = rng.sample(pool, rng.randint(2, min(5, len(pool))))
+    sentences = [opening, *rng.sample(pool, rng.randint(1, 4))]
     separator = "<br>" if rng.random() < 0.4 else " "
     return separator.join(sentences)
 
@@ -148,20 +152,21 @@ def english_objective(rng: random.Random, condition: str, drug_a: str) -> str:
 
 
 def english_summary(rng: random.Random, condition: str, drug_a: str) -> str:
+    """The condition first, then one to three more sentences."""
     sentences = [
-        f"This study will evaluate {drug_a} in participants with {condition}.",
         "Participants will be randomly assigned to one of the treatment arms.",
         "The study consists of a screening period, a treatment period and a follow-up period.",
         "Safety will be monitored throughout the study by an independent monitoring committee.",
     ]
-    return " ".join(rng.sample(sentences, rng.randint(2, 4)))
+    opening = f"This study will evaluate {drug_a} in participants with {condition}."
+    return " ".join([opening, *rng.sample(sentences, rng.randint(1, 3))])
 
 
 _INCLUSION_FR: Final = (
     "Patient âgé de 18 ans ou plus",
     "Consentement éclairé signé",
     "Affilié à un régime de sécurité sociale",
-    "Score ECOG ≤ 1",
+    "Espérance de vie supérieure à 12 mois",
     "Femme en âge de procréer utilisant une contraception efficace",
     "Patient hospitalisé dans l'un des services participants",
 )
@@ -174,11 +179,9 @@ _EXCLUSION_FR: Final = (
     "Contre-indication à l'IRM",
 )
 _PRIMARY_FR: Final = (
-    "Taux de survie sans progression à 12 mois",
     "Taux de complications à 30 jours",
     "Variation du score de qualité de vie entre l'inclusion et M6",
     "Sensibilité et spécificité du test",
-    "Délai de survenue du premier événement cardiovasculaire",
 )
 _SECONDARY_FR: Final = (
     "Qualité de vie (questionnaire EQ-5D-5L)",
@@ -189,9 +192,8 @@ _SECONDARY_FR: Final = (
 )
 _INCLUSION_EN: Final = (
     "Adults aged 18 years or older",
-    "ECOG performance status 0-1",
+    "Life expectancy of at least 12 months",
     "Adequate organ function",
-    "Measurable disease per RECIST v1.1",
     "Signed informed consent",
 )
 _EXCLUSION_EN: Final = (
@@ -200,16 +202,10 @@ _EXCLUSION_EN: Final = (
     "Known hypersensitivity to the study drug",
     "Prior treatment with an investigational agent within 28 days",
 )
-_PRIMARY_EN: Final = (
-    "Progression-free survival (PFS)",
-    "Overall survival",
-    "Objective response rate at week 24",
-    "Change from baseline in HbA1c at week 26",
-    "Incidence of treatment-emergent adverse events",
-)
+_PRIMARY_EN: Final = ("Incidence of treatment-emergent adverse events",)
 _SECONDARY_EN: Final = (
     "Duration of response",
-    "Health-related quality of life (EORTC QLQ-C30)",
+    "Health-related quality of life (EQ-5D-5L)",
     "Pharmacokinetic parameters",
     "Time to treatment discontinuation",
 )
@@ -218,10 +214,11 @@ PLACEHOLDER: Final[dict[str, str | None]] = {"titre": None, "type": None}
 
 
 def criteria(
-    rng: random.Random, english: bool, condition: str, kind: str
+    rng: random.Random, english: bool, condition: str, kind: str, topic: Topic
 ) -> list[dict[str, str | None]]:
     """``criteres_eligibilite`` (``kind="eligibility"``) or ``criteres_jugement``, placeholders
-    included (about one record in five has only the ``{titre: null, type: null}`` one)."""
+    included (about one record in five has only the ``{titre: null, type: null}`` one).
+    Eligibility names the condition; primary endpoints are mostly the topic's."""
     roll = rng.random()
     if roll < 0.2:
         return [dict(PLACEHOLDER)]
@@ -232,16 +229,17 @@ def criteria(
         pools: tuple[tuple[str, ...], tuple[str, ...]] = (
             (_INCLUSION_EN, _EXCLUSION_EN) if english else (_INCLUSION_FR, _EXCLUSION_FR)
         )
-        extra = (
-            f"Histologically confirmed {condition}"
-            if english
-            else f"Diagnostic confirmé {de(condition)}"
-        )
+        confirmed = "Histologically confirmed" if topic.riph_area == "Oncologie" else "Diagnosis of"
+        extra = f"{confirmed} {condition}" if english else f"Diagnostic confirmé {de(condition)}"
         items: list[dict[str, str | None]] = [{"titre": extra, "type": first}]
         items += [{"titre": t, "type": first} for t in rng.sample(pools[0], rng.randint(1, 3))]
         items += [{"titre": t, "type": second} for t in rng.sample(pools[1], rng.randint(0, 3))]
     else:
-        pools = (_PRIMARY_EN, _SECONDARY_EN) if english else (_PRIMARY_FR, _SECONDARY_FR)
+        pools = (
+            (topic.endpoints_en * 3 + _PRIMARY_EN, _SECONDARY_EN)
+            if english
+            else (topic.endpoints_fr * 3 + _PRIMARY_FR, _SECONDARY_FR)
+        )
         items = [{"titre": rng.choice(pools[0]), "type": "PRINCIPAL"}]
         items += [
             {"titre": t, "type": "SECONDAIRE"} for t in rng.sample(pools[1], rng.randint(0, 3))

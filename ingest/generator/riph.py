@@ -115,7 +115,9 @@ def build(
     record["numero_national"] = number
     record["numero"] = riph_file_number(year, number)
     topic = rng.choice(TOPICS)
-    condition = rng.choice(topic.conditions_fr)
+    disease = rng.choice(topic.diseases)
+    condition = rng.choice(disease.fr)
+    record["_disease"] = (disease.key, condition)
     record["titre_recherche"] = entities(rng, french_title(rng, topic, condition, category))
     if jarde:
         record["qualification_recherche"] = _weighted(rng, JARDE_QUALIFICATIONS)
@@ -161,7 +163,7 @@ def build(
     record["objectifs"] = french_objective(rng, condition) if rng.random() < 0.9 else None
     roll = rng.random()
     record["resume"] = (
-        entities(rng, french_summary(rng, condition, months))
+        entities(rng, french_summary(rng, topic, condition, months))
         if roll < 0.85
         else SENTINEL
         if roll < 0.9
@@ -179,8 +181,8 @@ def build(
     record["participants_population_vulnerable"] = rng.choices(
         (False, True, None), weights=(60, 30, 10)
     )[0]
-    record["criteres_eligibilite"] = criteria(rng, False, condition, "eligibility")
-    record["criteres_jugement"] = criteria(rng, False, condition, "judgement")
+    record["criteres_eligibilite"] = criteria(rng, False, condition, "eligibility", topic)
+    record["criteres_jugement"] = criteria(rng, False, condition, "judgement", topic)
     record["sites_investigateurs"] = common.sites(rng, "jarde" if jarde else "dm")
     return record
 

@@ -43,6 +43,9 @@ from ingest.generator.shape import (
 from ingest.generator.summary import FileSummary, GenerationSummary
 
 TAGS_FILE: Final = "malformed_tags.ndjson"
+TOPICS_FILE: Final = "study_topics.ndjson"
+"""One ``{"id", "disease", "condition"}`` line per published study (the disease's key and the
+wording drawn): the ground truth of ``bench.relevance``."""
 SUMMARY_FILE: Final = "generation_summary.json"
 Role = Literal["pub", "extra", "bad"]
 Progress = Callable[[int], None]
@@ -65,10 +68,13 @@ def _number(file: FileKey, stream: int, ordinal: int) -> tuple[int, str]:
 
 def _build(
     rng: random.Random, category: Category, etat: str, number: str, year: int, row: int
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], tuple[str, str]]:
+    """The record and its (disease key, condition wording), which are not part of the record."""
     if category == "CTIS":
-        return ctis.build(rng, etat, number, year, row)
-    return riph.build(rng, category, etat, number, year)
+        record = ctis.build(rng, etat, number, year, row)
+    else:
+        record = riph.build(rng, category, etat, number, year)
+    return record, record.pop("_disease")
 
 
 def _any_etat(rng: random.Random, category: Category) -> str:
@@ -91,9 +97,10 @@ class _FileRun:
         bad: list[bad_records.Kind],
         summary: GenerationSummary,
         tags_out: BinaryIO,
+        topics_out: BinaryIO,
     ) -> None:
         self.file, self.shape, self.seed, self.bad, self.summary = file, shape, seed, bad, summary
-        self.tags_out = tags_out
+        self.tags_out, self.topics_out = tags_out, topics_out
         self.stats = FileSummary(FILE_NAMES[file])
         self.last_good: str | None = None
         self.statuses: dict[Category, list[str]] = {}
@@ -133,7 +140,13 @@ class _FileRun:
             yield self._next(stream)
             stream.taken += 1
 
+    def _topic(self, number: str, disease: tuple[str, str]) -> None:
+        row = {"id": number, "disease": disease[0], "condition": disease[1]}
+        self.topics_out.write(orjson.dumps(row) + b"\n")
+
     def _fixed(self, record: dict[str, Any]) -> dict[str, Any]:
+        disease = record.pop("_disease")
+        self._topic(record[ID_FIELD[self.file]], disease)
         self.stats.published += 1
         self.summary.etats["CTIS" if self.file == "ctis" else "JARDE"]["EN_COURS"] += 1
         return record
@@ -152,9 +165,11 @@ class _FileRun:
             self.stats.published += 1
             self.summary.etats[category][etat] += 1
             self.last_good = number
-            return _build(rng, category, etat, number, year, row)
+            record, disease = _build(rng, category, etat, number, year, row)
+            self._topic(number, disease)
+            return record
         if stream.role == "extra":
-            record = _build(rng, category, _any_etat(rng, category), number, year, row)
+            record, _ = _build(rng, category, _any_etat(rng, category), number, year, row)
             if k < self.shape.unpublished[category]:
                 self.stats.unpublished += 1
                 record["publication_eclaire"] = "non autorisé" if rng.random() < 0.7 else None
@@ -169,7 +184,7 @@ class _FileRun:
         categories = CATEGORIES_OF[self.file]
         category = categories[0] if len(categories) == 1 or rng.random() < 0.9 else categories[1]
         etat = _any_etat(rng, category)
-        record = _build(rng, category, etat, number, year, row)
+        record, _ = _build(rng, category, etat, number, year, row)
         original = None
         if kind.name == "duplicate-id-in-file":
             original = self.last_good
@@ -224,7 +239,8 @@ def generate(
     malformed: int = 0,
     progress: Progress | None = None,
 ) -> GenerationSummary:
-    """Write the three exports, ``malformed_tags.ndjson`` and ``generation_summary.json``.
+    """Write the three exports, ``malformed_tags.ndjson``, ``study_topics.ndjson`` and
+    ``generation_summary.json``.
 
     ``scale`` is the number of published studies (default: the production 19,053);
     ``malformed`` bad records come on top, dealt over the three files. ``progress`` is called
@@ -240,12 +256,14 @@ def generate(
         kind, file = bad_records.kind_for(index)
         bad[file].append(kind)
     tags_part = out_dir / (TAGS_FILE + ".part")
-    with open(tags_part, "wb") as tags_out:
+    topics_part = out_dir / (TOPICS_FILE + ".part")
+    with open(tags_part, "wb") as tags_out, open(topics_part, "wb") as topics_out:
         for file in FILE_KEYS:
-            run = _FileRun(file, shape, seed, bad[file], summary, tags_out)
+            run = _FileRun(file, shape, seed, bad[file], summary, tags_out, topics_out)
             summary.files[FILE_NAMES[file]] = run.stats
             _write_json_array(out_dir / FILE_NAMES[file], run.elements(), run, progress)
     os.replace(tags_part, out_dir / TAGS_FILE)
+    os.replace(topics_part, out_dir / TOPICS_FILE)
     (out_dir / SUMMARY_FILE).write_bytes(
         orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2) + b"\n"
     )

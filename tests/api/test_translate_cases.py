@@ -152,32 +152,6 @@ def test_last_updated_repeated_is_a_range() -> None:
     }
 
 
-def test_text_uses_simple_query_string_with_safe_flags_only() -> None:
-    clause = only_clause([("_text", 'cancer "du sein" -métastatique')])
-    assert clause == {
-        "bool": {
-            "must": [
-                {
-                    "simple_query_string": {
-                        "query": 'cancer "du sein" -métastatique',
-                        "fields": ["title^3", "labels^2"],
-                        "default_operator": "and",
-                        "flags": "PHRASE|OR|NOT|PRECEDENCE|WHITESPACE",
-                    }
-                }
-            ]
-        }
-    }
-    content = only_clause([("_content", "sommeil")])["bool"]["must"][0]["simple_query_string"]
-    assert content["fields"] == [
-        "description",
-        "conditions_text^2",
-        "criteria_text",
-        "title",
-        "labels",
-    ]
-
-
 def test_sort_paging_and_source() -> None:
     assert body([]) == {
         "query": {"match_all": {}},
@@ -332,20 +306,3 @@ def filter_of(query: list[tuple[str, str]]) -> Any:
 )
 def test_trial_finder_filters(query: list[tuple[str, str]], expected: dict[str, Any]) -> None:
     assert filter_of(query) == expected
-
-
-def test_condition_text_is_full_text_on_conditions() -> None:
-    assert only_clause([("condition:text", "cancer du sein")]) == {
-        "bool": {
-            "must": [
-                {
-                    "simple_query_string": {
-                        "query": "cancer du sein",
-                        "fields": ["conditions_text"],
-                        "default_operator": "and",
-                        "flags": "PHRASE|OR|NOT|PRECEDENCE|WHITESPACE",
-                    }
-                }
-            ]
-        }
-    }

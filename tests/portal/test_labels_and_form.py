@@ -60,7 +60,7 @@ def test_city_or_departement(typed: str, param: str, value: str) -> None:
 def test_form_to_fhir_items_and_back_to_a_url() -> None:
     form = read_form({"q": " cancer du sein ", "statut": "active", "age": "30", "page": "abc"})
     assert form.fhir_items() == [
-        ("_text", "cancer du sein"),
+        ("_content", "cancer du sein"),
         ("status", "active"),
         ("recruitment-status", "recruiting"),  # the default, implied by the URL
         ("age", "30"),
@@ -72,12 +72,17 @@ def test_form_to_fhir_items_and_back_to_a_url() -> None:
     assert form.url() == "/?q=cancer+du+sein&statut=active&age=30"
     assert form.url(statut=None, page="xyz") == "/?q=cancer+du+sein&age=30&page=xyz"
     assert read_form({}).url() == "/"
+    # No words: studies one can join first, then the latest (with words: boosted relevance).
+    assert ("_sort", "recruitment-status,-_lastUpdated") in read_form(
+        {"statut": "active"}
+    ).fhir_items()
+    assert ("_sort", "recruitment-status,-_lastUpdated") in read_form({"q": "  "}).fhir_items()
 
 
 def test_invalid_values_are_kept_out_of_the_search() -> None:
     form = read_form({"q": "sommeil", "age": "abc", "sexe": "other"})
     assert set(form.errors) == {"age", "sexe"}
-    assert form.fhir_items()[0] == ("_text", "sommeil")
+    assert form.fhir_items()[0] == ("_content", "sommeil")
     assert all(name not in ("age", "gender") for name, _ in form.fhir_items())
 
 

@@ -72,7 +72,10 @@ def test_condition_and_area_facets_filter(portal: TestClient) -> None:
     assert link, "the MedDRA facet shows French labels"
     narrowed = portal.get(unescape(link.group(1))).text
     assert CARD_ID.findall(narrowed) == api_ids(
-        portal, condition="10090001", **{"recruitment-status": "recruiting"}
+        portal,
+        condition="10090001",
+        _sort="recruitment-status,-_lastUpdated",  # the portal's order without words
+        **{"recruitment-status": "recruiting"},
     )
     assert '<input type="hidden" name="maladie" value="10090001">' in narrowed
     area = re.search(r'<a href="([^"]+)">Neurologie <span class="count">\((\d+)\)', html)
