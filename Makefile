@@ -79,7 +79,7 @@ relevance: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.relevance
 
 reliability: $(VENV)/.bench-installed
-	$(BIN)/python -m bench.reliability
+	$(BIN)/python -m bench.reliability $(if $(ONLY),--only $(ONLY))
 
 # The official HL7 validator (offline) over a stratified sample of `eclaire map` output and over
 # captured API answers: bench/results/conformance.{json,md}. Only this target reads ../shared

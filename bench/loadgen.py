@@ -1,7 +1,7 @@
 """The load client: a separate process that plays one query mix at a fixed concurrency.
 
     python -m bench.loadgen PLAN.json --target facade|raw --base URL --out OUT.json
-        [--concurrency 8] [--requests 4000] [--seconds 60] [--rate 0]
+        [--concurrency 8] [--requests 4000] [--seconds 60] [--rate 0] [--accept-encoding CODINGS]
 
 The plan (``bench/mix.py``) holds, for every query, the façade request and the OpenSearch
 request the façade sends for it (same body, same ``_source``, same size); ``--target`` picks
@@ -13,6 +13,10 @@ for the reliability runs) instead of the closed loop of ``--concurrency`` worker
 Deep paging is a walk: each worker follows its own chain of pages (the façade's ``next`` links;
 on the raw side the same point-in-time + ``search_after`` pages, opening the PIT when the second
 page is asked for, exactly as the façade does) and starts a new walk after ``max_pages``.
+
+Every request sends ``--accept-encoding`` (by default what browsers send, ``gzip, deflate, br,
+zstd``: the façade then answers zstd, raw OpenSearch gzip) and the bytes each answer took on
+the wire are recorded. Until 18:40 UTC on 2026-12-01 the default was ``gzip`` alone.
 """
 
 from __future__ import annotations
@@ -43,12 +47,14 @@ class Recorder:
     names: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)  # ms
     statuses: list[int] = field(default_factory=list)
+    wire_bytes: list[int] = field(default_factory=list)  # body bytes as received (compressed)
     started_at: list[float] = field(default_factory=list)  # s since the run started
     errors: dict[str, int] = field(default_factory=dict)
     samples: dict[str, str] = field(default_factory=dict)  # "name status" -> body excerpt
 
-    def add(self, name: str, ms: float, status: int, at: float) -> None:
+    def add(self, name: str, ms: float, status: int, at: float, size: int = 0) -> None:
         self.names.append(name)
+        self.wire_bytes.append(size)
         self.latencies.append(round(ms, 3))
         self.statuses.append(status)
         self.started_at.append(round(at, 4))
@@ -93,7 +99,8 @@ class Player:
         if response.status_code >= 300 and key not in self.samples:
             self.samples[key] = response.text[:400]
 
-    async def simple(self, query: dict[str, Any], variant: int) -> tuple[int, float]:
+    async def simple(self, query: dict[str, Any], variant: int) -> tuple[int, float, int]:
+        """(status, ms, bytes on the wire) of one request."""
         request = query["variants"][variant][self.target]
         started = time.perf_counter()
         response = await self._send(
@@ -102,9 +109,9 @@ class Player:
         await response.aread()
         elapsed = (time.perf_counter() - started) * 1000
         self.sample(query["name"], response)
-        return response.status_code, elapsed
+        return response.status_code, elapsed, response.num_bytes_downloaded
 
-    async def page(self, query: dict[str, Any], walk: Walk) -> tuple[int, float]:
+    async def page(self, query: dict[str, Any], walk: Walk) -> tuple[int, float, int]:
         """One page of a deep walk; the timed part is the HTTP exchange(s), as the façade's."""
         if walk.page >= query["max_pages"]:
             walk.__init__()  # type: ignore[misc]  # start a new walk
@@ -115,16 +122,17 @@ class Player:
             response = await self.client.get(url)
             await response.aread()
             elapsed = (time.perf_counter() - started) * 1000
+            size = response.num_bytes_downloaded
             if response.status_code != 200:
                 self.sample(query["name"], response)
                 walk.__init__()  # type: ignore[misc]
-                return response.status_code, elapsed
+                return response.status_code, elapsed, size
             links = {
                 link["relation"]: link["url"] for link in orjson.loads(response.content)["link"]
             }
             walk.next_url = links.get("next")
             walk.page = walk.page + 1 if walk.next_url else query["max_pages"]
-            return 200, elapsed
+            return 200, elapsed, size
         size = spec["size"]
         body = dict(spec["body"])
         started = time.perf_counter()
@@ -134,17 +142,18 @@ class Player:
         response = await self._send("POST", f"{self.base}/{self.alias}/_search", body)
         await response.aread()
         status = response.status_code
+        received = response.num_bytes_downloaded
         self.sample(query["name"], response)
         elapsed = (time.perf_counter() - started) * 1000
         if status != 200:
             walk.__init__()  # type: ignore[misc]
-            return status, elapsed
+            return status, elapsed, received
         data = orjson.loads(response.content)
         hits = data.get("hits", {}).get("hits", [])
         more = len(hits) > size
         walk.after = hits[size - 1]["sort"] if more else None
         walk.page = walk.page + 1 if more else query["max_pages"]
-        return 200, elapsed
+        return 200, elapsed, received
 
 
 async def play(args: argparse.Namespace) -> dict[str, Any]:
@@ -161,7 +170,8 @@ async def play(args: argparse.Namespace) -> dict[str, Any]:
     deadline = time.monotonic() + args.seconds
     stopping = asyncio.Event()  # SIGTERM: stop sending, finish what is in flight, report
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
-    async with httpx.AsyncClient(timeout=args.timeout, limits=limits) as client:
+    headers = {"accept-encoding": args.accept_encoding}
+    async with httpx.AsyncClient(timeout=args.timeout, limits=limits, headers=headers) as client:
         player = Player(plan, args.target, args.base, client)
         started = time.perf_counter()
         epoch = time.time()  # wall clock of started_at == 0, to line runs up with events
@@ -170,16 +180,17 @@ async def play(args: argparse.Namespace) -> dict[str, Any]:
             index, variant = ops[position]
             query = plan["queries"][index]
             at = time.perf_counter() - started
+            size = 0
             try:
                 if query.get("kind") == "paging":
-                    status, ms = await player.page(query, walk)
+                    status, ms, size = await player.page(query, walk)
                 else:
-                    status, ms = await player.simple(query, variant)
+                    status, ms, size = await player.simple(query, variant)
             except httpx.HTTPError as exc:
                 status, ms = 0, (time.perf_counter() - started - at) * 1000
                 kind = exc.__class__.__name__
                 recorder.errors[kind] = recorder.errors.get(kind, 0) + 1
-            recorder.add(query["name"], ms, status, at)
+            recorder.add(query["name"], ms, status, at, size)
 
         if args.rate:
             walks = [Walk() for _ in range(16)]
@@ -219,6 +230,8 @@ async def play(args: argparse.Namespace) -> dict[str, Any]:
         "names": recorder.names,
         "latency_ms": recorder.latencies,
         "status": recorder.statuses,
+        "wire_bytes": recorder.wire_bytes,
+        "accept_encoding": args.accept_encoding,
         "started_at": recorder.started_at,
         "errors": recorder.errors,
         "samples": player.samples,
@@ -237,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument(
+        "--accept-encoding",
+        default="gzip, deflate, br, zstd",  # what Chrome and Firefox send; 'identity' for none
+    )
     args = parser.parse_args(argv)
     result = asyncio.run(play(args))
     Path(args.out).write_bytes(orjson.dumps(result))

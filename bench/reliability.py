@@ -50,6 +50,7 @@ from bench.common import (
     write_json,
 )
 from eclaire_search import localnode
+from eclaire_search.settings import Settings
 
 ALIAS = "eclaire-studies"
 OUTCOME = "OperationOutcome"
@@ -532,12 +533,72 @@ def _count(values: Any) -> dict[str, int]:
 # --- public-traffic attacks (issue 12), OpenSearch defaults ----------------------------------
 
 
-def public_attacks(api: ApiProcess, url: str) -> dict[str, Any]:
+def production_api(url: str) -> ApiProcess:
+    """The API as ``eclaire serve`` runs it: eclaire_search/serving.py's uvicorn options (h11
+    with the header limits and header deadline, the concurrency cap, JSON logs) and the rate
+    limits at their defaults (api_env turns them off for the other phases)."""
+    defaults = Settings.model_fields
+    return ApiProcess(
+        url,
+        command=API_COMMAND or [ECLAIRE, "serve", "--host", "127.0.0.1", "--port", "{port}"],
+        env_extra={
+            "ECLAIRE_RATE_LIMIT": str(defaults["rate_limit"].default),
+            "ECLAIRE_RATE_LIMIT_EXPORTS": str(defaults["rate_limit_exports"].default),
+        },
+        log_path=VAR / "logs" / "api-attacks.log",
+    )
+
+
+def public_attacks(url: str) -> dict[str, Any]:
     """Next-link flood, :contains lists at the limits, 20 parallel exports, parallel
-    1000-study pages — each with a normal client beside it (bench/attacks.py)."""
+    1000-study pages, slow headers, rotating X-Forwarded-For — each with a normal client
+    beside it (bench/attacks.py), against a production-served API of their own."""
     from bench import attacks
 
-    return asyncio.run(attacks.run(api.url, url, api.pid, attacks.ATTACKS))
+    clear_pits(url)
+    with production_api(url) as api:
+        out = asyncio.run(attacks.run(api.url, url, api.pid, attacks.ATTACKS))
+        alive = api.process is not None and api.process.poll() is None
+    out["served_as"] = {
+        "command": "eclaire serve (uvicorn options of eclaire_search/serving.py, 1 worker)",
+        "rate_limit_per_minute": Settings.model_fields["rate_limit"].default,
+        "rate_limit_exports_per_minute": Settings.model_fields["rate_limit_exports"].default,
+        "limit_concurrency": Settings.model_fields["limit_concurrency"].default,
+        "header_timeout_s": Settings.model_fields["header_timeout"].default,
+        "normal_client": f"own source address {attacks.NORMAL_ADDRESS}, one request every "
+        f"{attacks.NORMAL_PERIOD}s at most (480/min, under the limit): not exempted",
+        "attackers": attacks.ATTACKER_ADDRESS,
+        "api_alive_at_end": alive,
+    }
+    return out
+
+
+def attacks_only(args: argparse.Namespace) -> int:
+    """``make reliability ONLY=attacks``: the attacks step alone on the outage node (19k
+    studies loaded once), merged into the existing results file."""
+    result: dict[str, Any] = json.loads(args.out.read_text()) if args.out.exists() else {}
+    outage_node = node("outage")
+    with stopped_at_exit([outage_node]):
+        with phase("outage node", result):
+            url = localnode.start(outage_node)
+        try:
+            count = int(os_call(f"{url}/{ALIAS}/_count")["count"])
+        except (urllib.error.URLError, OSError, KeyError):
+            count = 0
+        if count == 0:
+            with phase("load 19k", result):
+                ingest(url, datasets.ensure("19k"), "attacks")
+        with phase("public attacks", result):
+            result["attacks"] = public_attacks(url)
+    result["attacks"]["run"] = {
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "command": "make reliability ONLY=attacks",
+        "machine": machine_facts(),
+        "loadavg_at_end": Path("/proc/loadavg").read_text().split()[:3],
+    }
+    write_json(args.out, result)
+    log(f"attacks → {args.out}")
+    return 0
 
 
 # --- node loss on a three-node cluster -----------------------------------------------------
@@ -667,6 +728,9 @@ def main(argv: list[str] | None = None) -> int:
         help="serve the API from this source tree (a copy holding a candidate change)",
     )
     parser.add_argument("--out", type=Path, default=RESULTS / "reliability.json")
+    parser.add_argument(
+        "--only", choices=("attacks",), help="one step alone, merged into --out (ONLY=attacks)"
+    )
     args = parser.parse_args(argv)
     global API_COMMAND
     if args.api_tree:
@@ -676,6 +740,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     (VAR / "runs").mkdir(parents=True, exist_ok=True)
     (VAR / "logs").mkdir(parents=True, exist_ok=True)
+    if args.only == "attacks":
+        return attacks_only(args)
     result: dict[str, Any] = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "command": "make reliability",
@@ -721,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
                 "client_errors_not_operation_outcome"
             ] + int(fuzz.get("client_errors_not_operation_outcome", 0))
             with phase("public attacks", result):
-                result["attacks"] = public_attacks(api, url)
+                result["attacks"] = public_attacks(url)
             with phase("reindex under load", result):
                 reindex = reindex_under_load(api, url, plan)
             result["reindex"] = reindex

@@ -63,6 +63,21 @@ def statuses_by_query(runs: Sequence[dict[str, Any]]) -> dict[str, dict[str, int
     return found
 
 
+def bytes_by_query(runs: Sequence[dict[str, Any]]) -> dict[str, list[int]]:
+    """Wire bytes of each 200 answer, per query (runs from before the field have none)."""
+    found: dict[str, list[int]] = {}
+    for run in runs:
+        sizes = run.get("wire_bytes") or [0] * len(run["names"])
+        for name, size, status in zip(run["names"], sizes, run["status"], strict=True):
+            if status == 200 and size:
+                found.setdefault(name, []).append(size)
+    return found
+
+
+def _mean(values: Sequence[int]) -> int | None:
+    return round(statistics.fmean(values)) if values else None
+
+
 def spread(values: Sequence[float]) -> dict[str, float]:
     return {
         "median": round(statistics.median(values), 3),
@@ -89,6 +104,7 @@ def compare(facade: Sequence[dict[str, Any]], raw: Sequence[dict[str, Any]]) -> 
     table = []
     fq, rq = by_query(facade), by_query(raw)
     fstat, rstat = statuses_by_query(facade), statuses_by_query(raw)
+    fbytes, rbytes = bytes_by_query(facade), bytes_by_query(raw)
     for name in fq:
         f, r = summary(fq[name]), summary(rq.get(name, []))
         table.append(
@@ -103,6 +119,8 @@ def compare(facade: Sequence[dict[str, Any]], raw: Sequence[dict[str, Any]]) -> 
                 "p99_ratio": round(f["p99_ms"] / r["p99_ms"], 2) if r["n"] else None,
                 "facade_mean_ms": f["mean_ms"],
                 "raw_mean_ms": r["mean_ms"],
+                "facade_wire_bytes_mean": _mean(fbytes.get(name, [])),
+                "raw_wire_bytes_mean": _mean(rbytes.get(name, [])),
                 "facade_statuses": fstat.get(name, {}),
                 "raw_statuses": rstat.get(name, {}),
             }

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from eclaire_search import stored
 from eclaire_search.errors import operation_outcome
 from eclaire_search.geo import distance_extension
 from eclaire_search.params import SearchRequest
@@ -72,10 +73,18 @@ def subset(resource: dict[str, Any], request: SearchRequest) -> dict[str, Any]:
     return resource
 
 
+def _matched(resource: stored.Stored, request: SearchRequest) -> Any:
+    """The stored bytes as they are, unless _summary / _elements cut them (then parsed)."""
+    if request.elements is None and request.summary not in ("true", "text", "data"):
+        return stored.fragment(resource)
+    return subset(stored.loads(resource), request)
+
+
 def included_resources(
     source: dict[str, Any], request: SearchRequest, assigners: dict[str, dict[str, Any]]
-) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+) -> list[stored.Stored]:
+    """Stored (JSON string) or in-memory resources to include, in the order they are listed."""
+    found: list[stored.Stored] = []
     if "ResearchStudy:site" in request.includes:
         found.extend(source.get("locations") or [])
     if "ResearchStudy:enrollment" in request.includes and source.get("group"):
@@ -83,7 +92,7 @@ def included_resources(
     if "ResearchStudy:sponsor" in request.includes:
         found.extend(source.get("organizations") or [])
     if "*" in request.includes:  # every reference, so also the identifier assigners
-        for identifier in source["resource"].get("identifier", []):
+        for identifier in stored.loads(source["resource"]).get("identifier", []):
             ref = (identifier.get("assigner") or {}).get("reference", "")
             key = ref.removeprefix("Organization/")
             if key in assigners:
@@ -102,14 +111,15 @@ def searchset(
 ) -> dict[str, Any]:
     entries: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
-    included: list[dict[str, Any]] = []
+    included: list[stored.Stored] = []
     for hit in hits:
         source = hit["_source"]
         resource = source["resource"]
-        seen.add(("ResearchStudy", resource["id"]))
+        _, study_id = stored.key(resource)
+        seen.add(("ResearchStudy", study_id))
         entry: dict[str, Any] = {
-            "fullUrl": f"{base_url}/ResearchStudy/{resource['id']}",
-            "resource": subset(resource, request),
+            "fullUrl": f"{base_url}/ResearchStudy/{study_id}",
+            "resource": _matched(resource, request),
             "search": {"mode": "match"},
         }
         if hit.get("_score") is not None and request.has_text:
@@ -121,15 +131,15 @@ def searchset(
         entries.append(entry)
         if request.includes:
             included.extend(included_resources(source, request, assigners))
-    for resource in included:
-        key = (resource["resourceType"], resource["id"])
+    for value in included:
+        key = stored.key(value)
         if key in seen:
             continue
         seen.add(key)
         entries.append(
             {
                 "fullUrl": f"{base_url}/{key[0]}/{key[1]}",
-                "resource": resource,
+                "resource": stored.fragment(value),
                 "search": {"mode": "include"},
             }
         )

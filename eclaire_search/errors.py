@@ -192,7 +192,7 @@ class MalformedRequest(FHIRError):
 
 
 class ServerBusy(FHIRError):
-    """Too many connections or requests in progress in this process (``limit_concurrency``)."""
+    """Too many requests in progress in this process (``limit_concurrency``)."""
 
     status_code = 503
     issue_code = "transient"

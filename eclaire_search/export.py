@@ -16,11 +16,11 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import orjson
 from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
+from eclaire_search import stored
 from eclaire_search.params import SearchRequest
 from eclaire_search.translate import INCLUDE_SOURCES, query
 
@@ -77,7 +77,7 @@ def _joined(values: Any) -> str:
 
 
 def csv_row(source: dict[str, Any]) -> list[str]:
-    resource = source["resource"]
+    resource = stored.loads(source["resource"])
     identifiers = [i.get("value", "") for i in resource.get("identifier", [])]
     return [
         resource["id"],
@@ -111,14 +111,13 @@ async def ndjson_stream(
     hits: AsyncIterator[dict[str, Any]], request: SearchRequest
 ) -> AsyncIterator[bytes]:
     """One ResearchStudy per line, each followed by its linked resources when asked."""
-    newline = orjson.OPT_APPEND_NEWLINE
     async for hit in hits:
         source = hit["_source"]
-        lines = [orjson.dumps(source["resource"], option=newline)]
+        lines = [stored.line(source["resource"])]  # the stored bytes, not re-encoded
         if "ResearchStudy:enrollment" in request.includes and source.get("group"):
-            lines.append(orjson.dumps(source["group"], option=newline))
+            lines.append(stored.line(source["group"]))
         for key in ("locations", "organizations"):
-            lines += [orjson.dumps(r, option=newline) for r in source.get(key) or []]
+            lines += [stored.line(r) for r in source.get(key) or []]
         yield b"".join(lines)
 
 

@@ -39,4 +39,6 @@ class FHIRResponse(Response):
         super().__init__(content, status_code=status_code, headers=headers)
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_INDENT_2 if self.pretty else 0)
+        if self.pretty:  # stored fragments are spliced as they are: re-read them to indent
+            return orjson.dumps(orjson.loads(orjson.dumps(content)), option=orjson.OPT_INDENT_2)
+        return orjson.dumps(content)

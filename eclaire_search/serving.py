@@ -56,10 +56,10 @@ class GuardedH11Protocol(H11Protocol):
 
     def _capped(self, app: Any) -> Any:
         async def capped(scope: Any, receive: Any, send: Any) -> None:
-            # uvicorn checks before creating the request's task; this runs inside it
-            busy = self.cap is not None and (
-                len(self.connections) >= self.cap or len(self.tasks) > self.cap
-            )
+            # Requests under way only (this one included), not connections: a connection
+            # still sending its headers is no work yet and the header deadline cuts it;
+            # counting it let 200 slowloris sockets turn every real request into a 503.
+            busy = self.cap is not None and len(self.tasks) > self.cap
             if not busy:
                 await app(scope, receive, send)
                 return

@@ -81,7 +81,9 @@ class Settings(BaseSettings):
         description="Client addresses the rate limiter remembers (least recently seen forgotten).",
     )
     limit_concurrency: int = Field(
-        200, description="Open connections plus tasks per API process before uvicorn answers 503."
+        200,
+        description="Requests under way per API process before it answers 503 (connections "
+        "still sending headers do not count: ECLAIRE_HEADER_TIMEOUT cuts them).",
     )
     max_header_bytes: int = Field(
         32768,

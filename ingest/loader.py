@@ -24,6 +24,7 @@ from typing import Any
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_errors
 
+from eclaire_search import stored
 from eclaire_search.backend import OrjsonSerializer
 from eclaire_search.settings import PROJECT_ROOT, Settings
 from ingest import analysis
@@ -123,6 +124,16 @@ def indexed_state(client: OpenSearch, alias: str) -> dict[str, Indexed]:
     return state
 
 
+def unchanged_in(previous: dict[str, Indexed]) -> Callable[[MappedStudy], bool]:
+    """Whether a study maps to what the index holds (same content hash)."""
+
+    def unchanged(study: MappedStudy) -> bool:
+        known = previous.get(study.id)
+        return known is not None and known.content_hash == content_hash(study)
+
+    return unchanged
+
+
 def versioned(
     study: MappedStudy, previous: Indexed | None, run_time: str
 ) -> tuple[str, dict[str, Any] | None]:
@@ -148,12 +159,12 @@ def stored_studies(client: OpenSearch, alias: str) -> Iterator[MappedStudy]:
     for hit in helpers.scan(
         client, index=alias, _source=fields, size=1000, query={"query": {"match_all": {}}}
     ):
-        doc = hit["_source"]
+        doc = stored.decoded(hit["_source"])
         yield MappedStudy(
             id=hit["_id"],
             source=doc["source"],
             research_study=doc["resource"],
-            group=doc["group"],
+            group=doc["group"] or {},
             locations=doc.get("locations") or [],
             organizations=doc.get("organizations") or [],
             raw={},
@@ -183,14 +194,19 @@ class Loader:
 
         A sender thread runs the bulk requests while this thread maps the next records, so
         Python's work and OpenSearch's indexing overlap (the socket wait releases the GIL).
+        Actions cross to it in batches: one queue hand-off (a GIL switch) per batch, not per
+        study.
         """
-        pending: queue.Queue[dict[str, Any] | None] = queue.Queue(maxsize=4 * self.chunk_size)
+        batch_size = 100
+        pending: queue.Queue[list[dict[str, Any]] | None] = queue.Queue(
+            maxsize=max(4, 4 * self.chunk_size // batch_size)
+        )
         failures: list[DeadLetter] = []
         errors: list[BaseException] = []
 
         def drain() -> Iterator[dict[str, Any]]:
-            while (action := pending.get()) is not None:
-                yield action
+            while (batch := pending.get()) is not None:
+                yield from batch
 
         def send() -> None:
             try:
@@ -225,10 +241,16 @@ class Loader:
         sender = threading.Thread(target=send, name="bulk-sender", daemon=True)
         sender.start()
         try:
+            batch: list[dict[str, Any]] = []
             for action in actions:
                 if errors:
                     break
-                pending.put(action)
+                batch.append(action)
+                if len(batch) >= batch_size:
+                    pending.put(batch)
+                    batch = []
+            if batch and not errors:
+                pending.put(batch)
         finally:
             pending.put(None)
             sender.join()
@@ -350,6 +372,7 @@ class Loader:
         self,
         outcomes: Iterable[MappedStudy | Unpublished],
         complete: Callable[[], bool] = lambda: True,
+        previous: dict[str, Indexed] | None = None,
     ) -> LoadSummary:
         """Upsert changed and new studies in the live index; delete unpublished ones, and the
         vanished ones only when ``complete()`` says every export was read to its end (a
@@ -360,7 +383,8 @@ class Loader:
             # documents every field the current mappings declare.
             return self.full_load(outcomes)
         summary = LoadSummary(index=current[0])
-        previous = indexed_state(self.client, self.alias)
+        if previous is None:
+            previous = indexed_state(self.client, self.alias)
         seen: set[str] = set()
         unpublished: set[str] = set()
         self._bulk(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import traceback
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -97,10 +97,13 @@ def map_exports(
     summary: RunSummary | None = None,
     meddra: MeddraTable | None = None,
     exclusions: frozenset[str] | None = None,
+    unchanged: Callable[[MappedStudy], bool] | None = None,
 ) -> Iterator[MappedStudy | Unpublished]:
     """Yield every mapped or unpublished study of the files, in file order.
 
-    Pass a ``summary`` to read the counts after the iterator is exhausted.
+    Pass a ``summary`` to read the counts after the iterator is exhausted. ``unchanged`` (an
+    incremental run) tells which studies map to what the index already holds: their output
+    was accepted before, so it is not validated again.
     """
     summary = summary if summary is not None else RunSummary()
     meddra = meddra if meddra is not None else MeddraTable.load(settings.meddra_table)
@@ -147,8 +150,10 @@ def map_exports(
                     raise RecordRejected(
                         f"duplicate id, first seen in {seen[study_id]}", "duplicate"
                     )
-                if isinstance(outcome, MappedStudy) and should_validate(
-                    study_id, settings.validation
+                if (
+                    isinstance(outcome, MappedStudy)
+                    and should_validate(study_id, settings.validation)
+                    and not (unchanged and unchanged(outcome))
                 ):
                     summary.validated += 1
                     validate(outcome)

@@ -17,7 +17,7 @@ import orjson
 from eclaire_search.settings import Settings
 from ingest.deadletter import DeadLetterSink, DeadLetterWriter
 from ingest.errors import LoadRefused
-from ingest.loader import Loader, LoadSummary, create_sync_client
+from ingest.loader import Loader, LoadSummary, create_sync_client, indexed_state, unchanged_in
 from ingest.mapping import MappedStudy, Unpublished
 from ingest.mapping_run import RunSummary, map_exports
 from ingest.translation import TranslationSummary, translation_step
@@ -79,8 +79,17 @@ def run_ingest(
     try:
         with DeadLetterWriter(run_dir / "dead-letters.ndjson") as dead:
             outcomes: Iterable[MappedStudy | Unpublished]
+            # Incremental: what the index holds, read once for the loader's diff and so that
+            # unchanged studies skip mapping-output validation.
+            previous = indexed_state(client, settings.index_alias) if mode != "full" else None
             if source is None:
-                outcomes = map_exports(list(paths), settings, dead_letters=dead, summary=mapping)
+                outcomes = map_exports(
+                    list(paths),
+                    settings,
+                    dead_letters=dead,
+                    summary=mapping,
+                    unchanged=unchanged_in(previous) if previous else None,
+                )
                 # Between mapping and documents: CTIS texts into French (no key: unchanged).
                 step = translation_step(settings, client, translation)
                 if step is not None:
@@ -92,7 +101,9 @@ def run_ingest(
                 load = loader.full_load(outcomes)
             else:
                 load = loader.incremental(
-                    outcomes, complete=lambda: all(f.complete for f in mapping.files.values())
+                    outcomes,
+                    complete=lambda: all(f.complete for f in mapping.files.values()),
+                    previous=previous,
                 )
     finally:
         if step is not None:

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from eclaire_search import stored
 from eclaire_search.errors import BackendUnavailable, CursorExpired, InvalidSearch
 from eclaire_search.facets import facets_body, facets_from
 from eclaire_search.openapi import openapi_json
@@ -98,7 +99,7 @@ async def run_search(
         ),
         app.backend.search(facets_body(search, names, FACET_SIZE)),
     )
-    return search, bundle, facets_from(counts, names), page
+    return search, stored.resolved(bundle), facets_from(counts, names), page
 
 
 async def search_page(request: Request) -> Response:
@@ -152,7 +153,7 @@ async def study_page(request: Request) -> Response:
         return render(request, "not_found.html", context, status=404)
     fhir = f"{base_url(request)}/ResearchStudy"
     context.update(
-        study=study_of(source),
+        study=study_of(stored.decoded(source)),
         fhir_url=f"{fhir}/{study_id}",
         fhir_bundle_url=f"{fhir}?_id={study_id}&_include=*",
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from eclaire_search import stored
 from eclaire_search.budget import check_budget
 from eclaire_search.capability import capability_statement, custom_search_parameter
 from eclaire_search.clientaddr import client_address
@@ -25,6 +25,7 @@ from eclaire_search.params import SearchRequest, check_accept, check_format, par
 from eclaire_search.responses import FHIRResponse
 from eclaire_search.search import search_studies
 from eclaire_search.state import AppState
+from eclaire_search.stored import Stored
 
 FORM = "application/x-www-form-urlencoded"
 READ_ONLY_TYPES = ("Group", "Location", "Organization", "SearchParameter")
@@ -101,8 +102,9 @@ async def search(request: Request) -> Response:
     return FHIRResponse(bundle, pretty=search_request.pretty, headers=headers)
 
 
-async def locate(app: AppState, kind: str, resource_id: str, base: str) -> dict[str, Any] | None:
-    """Find one resource: every one of them lives inside its study's document."""
+async def locate(app: AppState, kind: str, resource_id: str, base: str) -> Stored | None:
+    """Find one resource: every one of them lives inside its study's document (stored JSON,
+    sent as it is: eclaire_search/stored.py)."""
     if kind == "ResearchStudy":
         source = await app.backend.get_source(resource_id, ["resource"])
         return source["resource"] if source else None
@@ -118,12 +120,14 @@ async def locate(app: AppState, kind: str, resource_id: str, base: str) -> dict[
     if kind == "Organization" and resource_id.endswith("-primary-sponsor"):
         study_id = resource_id.removesuffix("-primary-sponsor")
         source = await app.backend.get_source(study_id, ["organizations"])
-        found = [o for o in (source or {}).get("organizations") or [] if o["id"] == resource_id]
+        organizations = (source or {}).get("organizations") or []
+        found = [o for o in organizations if stored.key(o)[1] == resource_id]
         return found[0] if found else None
     match = SITE_ID.match(resource_id)
     if kind == "Location" and match:
         source = await app.backend.get_source(match["study"], ["locations"])
-        found = [loc for loc in (source or {}).get("locations") or [] if loc["id"] == resource_id]
+        sites = (source or {}).get("locations") or []
+        found = [loc for loc in sites if stored.key(loc)[1] == resource_id]
         return found[0] if found else None
     return None
 
@@ -139,7 +143,7 @@ def not_modified(request: Request, etag: str | None, last_modified: datetime | N
     return False
 
 
-async def find(request: Request) -> dict[str, Any]:
+async def find(request: Request) -> Stored:
     """The resource the path names, or a 404."""
     kind = request.path_params["type"]
     resource_id = request.path_params["id"]
@@ -162,7 +166,7 @@ async def vread(request: Request) -> Response:
     """Only the current version is kept: it is served, any other is a 404 that says so."""
     resource = await find(request)
     wanted = request.path_params["vid"]
-    current = (resource.get("meta") or {}).get("versionId")
+    current = stored.meta(resource).get("versionId")
     if wanted != current:
         kind, resource_id = request.path_params["type"], request.path_params["id"]
         held = f"the current one, {current}" if current else "none (it is not versioned)"
@@ -172,9 +176,9 @@ async def vread(request: Request) -> Response:
     return answer(request, resource)
 
 
-def answer(request: Request, resource: dict[str, Any]) -> Response:
+def answer(request: Request, resource: Stored) -> Response:
     """One resource with its ETag and Last-Modified, or a 304 when the client has it."""
-    meta = resource.get("meta") or {}
+    meta = stored.meta(resource)
     headers: dict[str, str] = {}
     etag = f'W/"{meta["versionId"]}"' if meta.get("versionId") else None
     last_modified = None
@@ -185,7 +189,7 @@ def answer(request: Request, resource: dict[str, Any]) -> Response:
         headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
     if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
-    return FHIRResponse(resource, headers=headers, pretty=pretty(request))
+    return FHIRResponse(stored.fragment(resource), headers=headers, pretty=pretty(request))
 
 
 async def type_level(request: Request) -> Response:

@@ -191,15 +191,33 @@ def test_uvicorn_options_follow_the_settings() -> None:
     assert options["access_log"] is False
 
 
+def held_requests(base: str, count: int) -> list[socket.socket]:
+    """``count`` requests under way: headers sent, a declared body never sent."""
+    host, port = base.removeprefix("http://").split(":")
+    head = (
+        f"POST /R4/ResearchStudy/_search HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 50\r\n\r\n"
+    ).encode()
+    held = []
+    for _ in range(count):
+        sock = socket.create_connection((host, int(port)), timeout=30)
+        sock.sendall(head)
+        held.append(sock)
+    return held
+
+
 def test_concurrency_cap_answers_an_operation_outcome(loaded: Loaded, tmp_path: Path) -> None:
-    limits = {"ECLAIRE_LIMIT_CONCURRENCY": "3", "ECLAIRE_HEADER_TIMEOUT": "60"}
-    with serving(loaded, tmp_path / "serve.log", **limits) as (base, _):
-        host, port = base.removeprefix("http://").split(":")
-        idle = [socket.create_connection((host, int(port)), timeout=30) for _ in range(3)]
+    with serving(
+        loaded, tmp_path / "serve.log", ECLAIRE_LIMIT_CONCURRENCY="3", ECLAIRE_HEADER_TIMEOUT="60"
+    ) as (base, _):
+        held = held_requests(base, 3)
         try:
-            busy = httpx.get(f"{base}/R4/metadata", timeout=30)
+            deadline = time.monotonic() + 60  # until the server has started all three
+            while (busy := httpx.get(f"{base}/R4/metadata", timeout=30)).status_code == 200:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
         finally:
-            for sock in idle:
+            for sock in held:
                 sock.close()
         assert busy.status_code == 503
         assert busy.json()["resourceType"] == "OperationOutcome"
@@ -210,3 +228,21 @@ def test_concurrency_cap_answers_an_operation_outcome(loaded: Loaded, tmp_path: 
             assert time.monotonic() < deadline
             time.sleep(0.2)
         assert ok.status_code == 200
+
+
+def test_connections_sending_headers_do_not_count(loaded: Loaded, tmp_path: Path) -> None:
+    """Slowloris regression (bench/attacks.py slow_headers): more half-sent header blocks than
+    the cap must not turn a real request into a 503; the header deadline deals with them."""
+    with serving(
+        loaded, tmp_path / "serve.log", ECLAIRE_LIMIT_CONCURRENCY="3", ECLAIRE_HEADER_TIMEOUT="60"
+    ) as (base, _):
+        host, port = base.removeprefix("http://").split(":")
+        slow = [socket.create_connection((host, int(port)), timeout=30) for _ in range(6)]
+        try:
+            for sock in slow:
+                sock.sendall(b"GET /R4/metadata HTTP/1.1\r\nHost: " + host.encode())
+            answers = [httpx.get(f"{base}/R4/metadata", timeout=30) for _ in range(3)]
+        finally:
+            for sock in slow:
+                sock.close()
+        assert [a.status_code for a in answers] == [200, 200, 200]

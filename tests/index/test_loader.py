@@ -188,3 +188,20 @@ def test_reindex_rebuilds_from_stored_documents(
     assert result.exit_code == 0, result.output
     assert alias_indices(client, settings.index_alias) != [first.load.index]
     assert all_documents(client, settings.index_alias) == before
+
+
+def test_incremental_validates_only_what_changed(
+    settings: Settings, client: OpenSearch, tmp_path: Path
+) -> None:
+    every = settings.model_copy(update={"validation": "all"})
+    base = jarde_records(range(20))
+    first = run_ingest(write(tmp_path / "a", base), every, "full")
+    assert first.mapping.validated == 20
+    changed = [dict(r) for r in base]
+    for i in range(3):
+        changed[i]["etat"] = "SUSPENDUE"
+    current = changed + jarde_records(range(100, 102))
+    second = run_ingest(write(tmp_path / "b", current), every, "incremental")
+    assert (second.load.updated, second.load.new, second.load.unchanged) == (3, 2, 17)
+    assert second.mapping.validated == 5  # the 17 unchanged studies skip validation
+    assert len(all_documents(client, settings.index_alias)) == 22

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from studies_fixture import alias_settings, drop_alias, jarde_records
 
+from eclaire_search import stored
 from eclaire_search.gazetteer import gazetteer
 from eclaire_search.settings import Settings
 from ingest.loader import create_sync_client
@@ -44,7 +45,7 @@ def test_placed_and_unplaced_sites(settings: Settings, tmp_path: Path) -> None:
     hits = client.search(index=settings.index_alias, body={"size": 10})["hits"]["hits"]
     client.close()
     for hit in hits:
-        source = hit["_source"]
+        source = stored.decoded(hit["_source"])
         expected = []
         for location in source["locations"]:
             address = location["address"]

@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 from studies_fixture import alias_settings, ctis_record, drop_alias, jarde_records
 
 from eclaire_search import ig_constants as ig
+from eclaire_search import stored
 from eclaire_search.app import create_app
 from eclaire_search.settings import Settings
 from ingest.loader import create_sync_client
@@ -101,7 +102,7 @@ def client(opensearch_url: str) -> Iterator[OpenSearch]:
 
 def documents(client: OpenSearch, alias: str) -> dict[str, dict[str, Any]]:
     response = client.search(index=alias, body={"size": 1000, "query": {"match_all": {}}})
-    return {hit["_id"]: hit["_source"] for hit in response["hits"]["hits"]}
+    return {hit["_id"]: stored.decoded(hit["_source"]) for hit in response["hits"]["hits"]}
 
 
 def assert_complete(result: IngestResult) -> None:

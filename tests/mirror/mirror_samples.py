@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from eclaire_search import stored
 from eclaire_search.settings import Settings
 from ingest.deadletter import MemoryDeadLetters
 from ingest.documents import to_document
@@ -26,7 +27,7 @@ Resource = dict[str, Any]
 
 def served(study: MappedStudy) -> list[Resource]:
     """The study's resources as the API serves them, ResearchStudy first."""
-    doc = to_document(study, version_id=1, last_updated=study.document_date)
+    doc = stored.decoded(to_document(study, version_id=1, last_updated=study.document_date))
     return copy.deepcopy([doc["resource"], doc["group"], *doc["locations"], *doc["organizations"]])
 
 

@@ -1,0 +1,149 @@
+"""Bytes on the wire per query kind, with and without compression, façade and raw (the
+``make bench`` phase; ``bench/wire.py`` measures a served instance by hand).
+
+One request per query kind of the plan (its first variant; the first page of the paging walk),
+plus a read and a 100-study page, the two figures issue 16 compares with the reference
+implementation (2.4 KB and 49 KB compressed). Each is sent with ``Accept-Encoding: identity``
+and then with each coding the client can decode; the count is the body as received
+(``num_bytes_downloaded``), with the ``Content-Encoding`` the server chose.
+
+    python -m bench.wire_probe PLAN.json --facade http://127.0.0.1:8089 [--raw http://127.0.0.1:9270]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from bench.mix import search_pair
+
+REFERENCE_BYTES = {"read_by_id": 2_400, "page_100": 49_000}  # issue 16, compressed, NestJS
+
+
+def offline(body: bytes) -> dict[str, dict[str, float]]:
+    """What each coding and level would weigh for this body, and its CPU (ms): the choice a
+    compression middleware faces, measured on the façade's own identity answers."""
+    import gzip
+    import time
+
+    coders: dict[str, Any] = {
+        "gzip-1": lambda b: gzip.compress(b, compresslevel=1),
+        "gzip-6": lambda b: gzip.compress(b, compresslevel=6),
+    }
+    if find_spec("brotli"):
+        import brotli
+
+        coders["br-4"] = lambda b: brotli.compress(b, quality=4)
+        coders["br-5"] = lambda b: brotli.compress(b, quality=5)
+    if find_spec("zstandard"):
+        import zstandard
+
+        coders["zstd-3"] = lambda b: zstandard.ZstdCompressor(level=3).compress(b)
+    out = {}
+    for name, coder in coders.items():
+        started = time.process_time()
+        size = len(coder(body))
+        out[name] = {"bytes": size, "cpu_ms": round((time.process_time() - started) * 1000, 2)}
+    return out
+
+
+def codings() -> list[str]:
+    """identity, gzip, and br / zstd when httpx can decode them here."""
+    found = ["identity", "gzip"]
+    if find_spec("brotli") or find_spec("brotlicffi"):
+        found.append("br")
+    if find_spec("zstandard"):
+        found.append("zstd")
+    return found
+
+
+def requests_of(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Query kind → {facade: request, raw: request} (one of each)."""
+    out: dict[str, dict[str, Any]] = {}
+    for query in plan["queries"]:
+        if query.get("kind") == "paging":
+            raw = {
+                "method": "POST",
+                "url": f"/{plan['alias']}/_search",
+                "body": query["raw"]["body"],
+            }
+            out[query["name"]] = {"facade": {"method": "GET", **query["facade"]}, "raw": raw}
+        else:
+            out[query["name"]] = query["variants"][0]
+    out["page_100"] = search_pair(plan["alias"], [("_count", "100")])
+    return out
+
+
+def measure(
+    client: httpx.Client, base: str, request: dict[str, Any], coding: str
+) -> dict[str, Any]:
+    body = request.get("body")
+    response = client.request(
+        request["method"],
+        base.rstrip("/") + request["url"],
+        content=orjson.dumps(body) if body is not None else None,
+        headers={
+            "accept-encoding": coding,
+            **({"content-type": "application/json"} if body is not None else {}),
+        },
+    )
+    response.read()
+    out: dict[str, Any] = {
+        "status": response.status_code,
+        "bytes": response.num_bytes_downloaded,
+        "decoded_bytes": len(response.content),
+        "content_encoding": response.headers.get("content-encoding", "identity"),
+    }
+    if coding == "identity" and response.status_code == 200:
+        out["would_be"] = offline(response.content)
+    return out
+
+
+def probe(plan: dict[str, Any], facade: str, raw: str | None) -> dict[str, Any]:
+    """{kind: {facade: {coding: measure}, raw: {...}}} and the reference comparison."""
+    table: dict[str, Any] = {}
+    with httpx.Client(timeout=30.0) as client:
+        for kind, pair in requests_of(plan).items():
+            row: dict[str, Any] = {
+                "facade": {c: measure(client, facade, pair["facade"], c) for c in codings()}
+            }
+            if raw:
+                row["raw"] = {c: measure(client, raw, pair["raw"], c) for c in ("identity", "gzip")}
+            table[kind] = row
+    reference = {}
+    for kind, limit in REFERENCE_BYTES.items():
+        best = min(
+            (m["bytes"] for m in table[kind]["facade"].values() if m["status"] == 200),
+            default=None,
+        )
+        compressed = any(
+            m["content_encoding"] != "identity" for m in table[kind]["facade"].values()
+        )
+        reference[kind] = {
+            "reference_bytes": limit,
+            "facade_best_bytes": best,
+            "facade_compresses": compressed,
+            "met": bool(compressed and best is not None and best <= limit),
+        }
+    return {"codings": codings(), "per_query": table, "reference": reference}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.wire_probe")
+    parser.add_argument("plan")
+    parser.add_argument("--facade", required=True)
+    parser.add_argument("--raw")
+    args = parser.parse_args(argv)
+    plan = orjson.loads(Path(args.plan).read_bytes())
+    print(json.dumps(probe(plan, args.facade, args.raw), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
