@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SAMPLE := var/sample
 SEED ?= 42
 
-.PHONY: run test install chromium node-tools gazetteer opensearch sample load serve stop lint bench relevance clean
+.PHONY: run test install chromium node-tools gazetteer opensearch sample load serve stop lint bench relevance clean conformance
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,13 @@ relevance: $(VENV)/.bench-installed
 
 reliability: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.reliability $(if $(ONLY),--only $(ONLY))
+
+# The official HL7 validator (offline) over a stratified sample of `eclaire map` output and over
+# captured API answers: bench/results/conformance.{json,md}. Only this target reads ../shared
+# (SHARED=… to point elsewhere); it needs Java 17, Maven and npm, and takes a few minutes.
+SHARED ?=
+conformance: install sample
+	$(BIN)/python -m bench.conformance $(if $(SHARED),--shared $(SHARED))
 
 stop:
 	$(BIN)/python -m devtools.localnode stop --name run

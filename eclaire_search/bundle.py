@@ -5,6 +5,7 @@ Also the R4 ``_summary`` / ``_elements`` subsetting, which marks what it cuts as
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +18,7 @@ from eclaire_search.search_request import SearchRequest
 SUBSETTED = {
     "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
     "code": "SUBSETTED",
-    "display": "Resource encoded in summary mode",
+    "display": "subsetted",  # the CodeSystem's display (the validator checks it)
 }
 # ResearchStudy elements flagged isSummary in FHIR R4, plus the mandatory status.
 SUMMARY_ELEMENTS = frozenset(
@@ -125,7 +126,8 @@ def searchset(
         )
     if request.warnings:
         entries.append(
-            {
+            {  # a resource that lives nowhere else: a fresh urn:uuid names it (bdl-7, bdl-8)
+                "fullUrl": f"urn:uuid:{uuid.uuid4()}",
                 "resource": operation_outcome(list(request.warnings)),
                 "search": {"mode": "outcome"},
             }

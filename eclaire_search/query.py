@@ -51,8 +51,18 @@ def token_terms(criterion: Criterion) -> list[str]:
         elif value.system is None:
             terms.append(value.code)
         else:
-            terms.append(f"{value.system}|{value.code}")
+            systems = system_forms(value.system) if param.either_scheme else [value.system]
+            terms.extend(f"{system}|{value.code}" for system in systems)
     return terms
+
+
+def system_forms(system: str) -> list[str]:
+    """A system and its other scheme: the document writes ``https://clinicaltrials.gov``, HL7
+    ``http://clinicaltrials.gov``; a client may send either and finds the same studies."""
+    for scheme, other in (("https://", "http://"), ("http://", "https://")):
+        if system.startswith(scheme):
+            return [system, other + system.removeprefix(scheme)]
+    return [system]
 
 
 def date_clause(field: str, value: DateRange) -> Body:
@@ -99,10 +109,14 @@ def wildcard_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
 
 
+# Fields whose :exact searches a sibling keyword kept as written (case and accents count).
+EXACT_FIELDS = {"title.sort": "title.exact"}
+
+
 def string_clause(field: str, modifier: str | None, value: str) -> Body:
     """FHIR string: starts-with by default; the field's normalizer folds case and accents."""
     if modifier == "exact":
-        return {"term": {field: value}}
+        return {"term": {EXACT_FIELDS.get(field, field): value}}
     if modifier == "contains":
         return {
             "wildcard": {field: {"value": f"*{wildcard_escape(value)}*", "case_insensitive": True}}
@@ -408,7 +422,8 @@ def search_body(
     body: Body = {
         "query": scored,
         "size": size,
-        "track_total_hits": {"accurate": True, "estimate": 10_000, "none": False}[request.total],
+        # estimate counts too: the exact figure costs little at this size, and 10,000 was a lie
+        "track_total_hits": request.total != "none",
     }
     if size:
         body["sort"] = sort_clause(sort_keys(request), reverse=reverse, near=request.near)

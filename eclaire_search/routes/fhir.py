@@ -17,13 +17,19 @@ from eclaire_core.stored import Stored
 from eclaire_search.budget import check_budget
 from eclaire_search.capability import capability_statement, custom_search_parameter
 from eclaire_search.clientaddr import client_address
-from eclaire_search.errors import MethodNotAllowed, NotSupported, ResourceNotFound
+from eclaire_search.errors import (
+    MethodNotAllowed,
+    NotSupported,
+    ResourceNotFound,
+    UnsupportedMediaType,
+)
 from eclaire_search.origin import fhir_base
 from eclaire_search.responses import FHIRResponse
 from eclaire_search.search import search_studies
-from eclaire_search.search_request import SearchRequest, check_format, parse_search
+from eclaire_search.search_request import SearchRequest, check_accept, check_format, parse_search
 from eclaire_search.state import AppState
 
+FORM = "application/x-www-form-urlencoded"
 READ_ONLY_TYPES = ("Group", "Location", "Organization", "SearchParameter")
 FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 STARTED = datetime.now(UTC).isoformat(timespec="seconds")
@@ -42,8 +48,14 @@ def pretty(request: Request) -> bool:
     return request.query_params.get("_pretty") == "true"
 
 
-async def metadata(request: Request) -> Response:
+def check_formats(request: Request) -> None:
+    """``_format`` and ``Accept``: only JSON is served (406 for XML)."""
     check_format(request.query_params.get("_format"))
+    check_accept(request.headers.get("accept"))
+
+
+async def metadata(request: Request) -> Response:
+    check_formats(request)
     return FHIRResponse(capability_statement(base_url(request), STARTED), pretty=pretty(request))
 
 
@@ -52,6 +64,11 @@ async def read_search(request: Request, own: tuple[str, ...] = ()) -> SearchRequ
     app = state(request)
     items = list(request.query_params.multi_items())
     if request.method == "POST":
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media != FORM and await request.body():
+            raise UnsupportedMediaType(
+                f"POST _search takes {FORM} parameters, not {media or 'an untyped body'}"
+            )
         form = await request.form()
         items += [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     strict = "handling=strict" in request.headers.get("prefer", "").replace(" ", "")
@@ -69,6 +86,7 @@ async def read_search(request: Request, own: tuple[str, ...] = ()) -> SearchRequ
 
 async def search(request: Request) -> Response:
     app = state(request)
+    check_accept(request.headers.get("accept"))
     search_request = await read_search(request)
     with app.heavy.page(search_request, client_address(request.scope)):  # 429 over the caps
         bundle = await search_studies(
@@ -116,10 +134,11 @@ def not_modified(request: Request, etag: str | None, last_modified: datetime | N
     return False
 
 
-async def read(request: Request) -> Response:
+async def find(request: Request) -> Stored:
+    """The resource the path names, or a 404."""
     kind = request.path_params["type"]
     resource_id = request.path_params["id"]
-    check_format(request.query_params.get("_format"))
+    check_formats(request)
     if kind not in ("ResearchStudy", *READ_ONLY_TYPES):
         raise ResourceNotFound(f"Resource type {kind!r} is not served here")
     resource = None
@@ -127,6 +146,29 @@ async def read(request: Request) -> Response:
         resource = await locate(state(request), kind, resource_id, base_url(request))
     if resource is None:
         raise ResourceNotFound(f"{kind}/{resource_id} is not known")
+    return resource
+
+
+async def read(request: Request) -> Response:
+    return answer(request, await find(request))
+
+
+async def vread(request: Request) -> Response:
+    """Only the current version is kept: it is served, any other is a 404 that says so."""
+    resource = await find(request)
+    wanted = request.path_params["vid"]
+    current = stored.meta(resource).get("versionId")
+    if wanted != current:
+        kind, resource_id = request.path_params["type"], request.path_params["id"]
+        held = f"the current one, {current}" if current else "none (it is not versioned)"
+        raise ResourceNotFound(
+            f"{kind}/{resource_id} version {wanted!r} is not kept: the only version held is {held}"
+        )
+    return answer(request, resource)
+
+
+def answer(request: Request, resource: Stored) -> Response:
+    """One resource with its ETag and Last-Modified, or a 304 when the client has it."""
     meta = stored.meta(resource)
     headers: dict[str, str] = {}
     etag = f'W/"{meta["versionId"]}"' if meta.get("versionId") else None
@@ -160,10 +202,11 @@ WRITES = ["POST", "PUT", "PATCH", "DELETE"]
 routes = [
     Route("/metadata", metadata, methods=["GET"]),
     Route("/ResearchStudy", search, methods=["GET"]),
-    Route("/ResearchStudy/_search", search, methods=["POST"]),
+    Route("/ResearchStudy/_search", search, methods=["GET", "POST"]),  # GET: HAPI's GET_WITH_SEARCH
     Route("/ResearchStudy", write_refused, methods=WRITES),
     Route("/{type}", type_level, methods=["GET"]),
     Route("/{type}", write_refused, methods=WRITES),
     Route("/{type}/{id}", read, methods=["GET"]),
     Route("/{type}/{id}", write_refused, methods=WRITES),
+    Route("/{type}/{id}/_history/{vid}", vread, methods=["GET"]),
 ]

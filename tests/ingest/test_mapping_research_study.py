@@ -72,7 +72,7 @@ def test_recruitment_period() -> None:
         dm(date_debut_recrutement="2024-03-01", date_fin_recrutement="2025-06-30")
     ).research_study
     (e,) = ext(rs, ig.EXT_RECRUITMENT_PERIOD)
-    assert e["valuePeriod"] == {"start": "2024-03-01T00:00:00.000Z", "end": "2025-06-30"}
+    assert e["valuePeriod"] == {"start": "2024-03-01", "end": "2025-06-30"}
     assert ext(
         study(dm(date_fin_recrutement="2025-06-30")).research_study, ig.EXT_RECRUITMENT_PERIOD
     )[0]["valuePeriod"] == {"end": "2025-06-30"}
@@ -90,7 +90,7 @@ def test_bad_recruitment_start_is_dropped_with_warning_r15(bad: str) -> None:
 def test_recruitment_end_before_start_is_dropped() -> None:
     mapped = study(dm(date_debut_recrutement="2025-01-01", date_fin_recrutement="2024-01-01"))
     (e,) = ext(mapped.research_study, ig.EXT_RECRUITMENT_PERIOD)
-    assert e["valuePeriod"] == {"start": "2025-01-01T00:00:00.000Z"}
+    assert e["valuePeriod"] == {"start": "2025-01-01"}
     assert any(w.startswith("recruitment-period:") for w in mapped.warnings)
 
 
@@ -222,7 +222,6 @@ def test_location_is_france_only_r7(record: dict[str, object]) -> None:
                     "system": "urn:iso:std:iso:3166",
                     "code": "FR",
                     "display": "France",
-                    "version": "4.0.1",
                 }
             ]
         }
@@ -495,7 +494,7 @@ def test_therapeutic_area_summary_purpose_duration() -> None:
     assert ext(rs, ig.EXT_DESCRIPTION_SUMMARY_R5) == [
         {
             "url": "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.descriptionSummary",
-            "valueMarkdown": "Étude pilote.<br>Suivi 6 mois.",
+            "valueMarkdown": "Étude pilote.\n\nSuivi 6 mois.",  # markdown, not HTML
         }
     ]
     assert rs["primaryPurposeType"] == {
@@ -512,6 +511,27 @@ def test_therapeutic_area_summary_purpose_duration() -> None:
     assert rs["description"] == "La durée de participation est de: 12 mois"
     for absent in ("arm", "period", "relatedArtifact", "sponsor"):
         assert absent not in rs
+
+
+@pytest.mark.parametrize(
+    ("resume", "markdown"),
+    [
+        ("Un.<BR/>Deux.<br><br>Trois.", "Un.\n\nDeux.\n\nTrois."),
+        (
+            "<p>Un <b>gras</b> et <em>penché</em></p><ul><li>a</li><li>b</li></ul>",
+            "Un **gras** et *penché*\n\n- a\n- b",
+        ),
+        ("Patients âgés de <18 ans si a < b", "Patients âgés de <18 ans si a < b"),
+        (
+            '<p>Vu</p><script>alert(1)</script><img src=x onerror="alert(2)"><a href="x">lien</a>',
+            "Vu\n\nlien",
+        ),
+        ("Sans balise &amp; entité", "Sans balise & entité"),  # entities decoded by clean()
+    ],
+)
+def test_summary_html_becomes_markdown(resume: str, markdown: str) -> None:
+    rs = study(dm(resume=resume)).research_study
+    assert ext(rs, ig.EXT_DESCRIPTION_SUMMARY_R5)[0]["valueMarkdown"] == markdown
 
 
 @pytest.mark.parametrize(("value", "text"), [(24, "24"), ("6 mois", "6"), ("1,5", "1,5")])

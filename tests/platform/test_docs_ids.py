@@ -34,7 +34,10 @@ def code_files() -> list[Path]:
         for folder in CITED_IN
         if (ROOT / folder).is_dir()
         for path in (ROOT / folder).rglob("*")
-        if path.suffix in SUFFIXES and ".venv" not in path.parts and path != Path(__file__)
+        if path.suffix in SUFFIXES
+        and ".venv" not in path.parts
+        and "results" not in path.parts  # bench/results: generated figures, not code
+        and path != Path(__file__)
     ]
     return [*files, ROOT / "README.md", ROOT / "Makefile"]
 

@@ -78,6 +78,8 @@ def test_every_route_of_the_app_is_described() -> None:
                 path = prefix + child.path
                 if path == "/R4/{type}/{id}":
                     paths = [f"/R4/{kind}/{{id}}" for kind in ("ResearchStudy", *READ_ONLY_TYPES)]
+                elif path == "/R4/{type}/{id}/_history/{vid}":  # only ResearchStudy is versioned
+                    paths = ["/R4/ResearchStudy/{id}/_history/{vid}"]
                 elif path == "/api/export.{format:str}":
                     paths = ["/api/export.ndjson", "/api/export.csv"]
                 else:
