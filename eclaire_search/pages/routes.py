@@ -41,7 +41,7 @@ from eclaire_search.pages.results import (
     summaries,
 )
 from eclaire_search.pages.security import DOCS_CSP
-from eclaire_search.routes.fhir import FHIR_ID, base_url, state
+from eclaire_search.routes.common import FHIR_ID, base_url, state
 from eclaire_search.search import search_studies
 from eclaire_search.search_request import SearchRequest, parse_search
 

@@ -19,7 +19,7 @@ from eclaire_search.export import (
     page_size,
 )
 from eclaire_search.facets import facet_names, facet_size, facets_body, facets_from
-from eclaire_search.routes.fhir import read_search, state
+from eclaire_search.routes.common import read_search, state
 from eclaire_search.statistics import statistics_body, statistics_from
 
 

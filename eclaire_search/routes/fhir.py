@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -14,74 +13,33 @@ from eclaire_core import stored
 from eclaire_core.document import PART_OF_TYPE, RESOURCE
 from eclaire_core.resources import owner
 from eclaire_core.stored import Stored
-from eclaire_search.budget import check_budget
 from eclaire_search.capability import capability_statement, custom_search_parameter
 from eclaire_search.clientaddr import client_address
 from eclaire_search.errors import (
     MethodNotAllowed,
     NotSupported,
     ResourceNotFound,
-    UnsupportedMediaType,
 )
-from eclaire_search.origin import fhir_base
 from eclaire_search.responses import FHIRResponse
+from eclaire_search.routes.common import (
+    FHIR_ID,
+    base_url,
+    check_formats,
+    pretty,
+    read_search,
+    state,
+)
 from eclaire_search.search import search_studies
-from eclaire_search.search_request import SearchRequest, check_accept, check_format, parse_search
+from eclaire_search.search_request import check_accept
 from eclaire_search.state import AppState
 
-FORM = "application/x-www-form-urlencoded"
 READ_ONLY_TYPES = ("Group", "Location", "Organization", "SearchParameter")
-FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 STARTED = datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def state(request: Request) -> AppState:
-    return request.app.state.eclaire  # type: ignore[no-any-return]
-
-
-def base_url(request: Request) -> str:
-    """The FHIR base of emitted links (``origin.fhir_base``: configured or trusted Host)."""
-    return fhir_base(request)
-
-
-def pretty(request: Request) -> bool:
-    return request.query_params.get("_pretty") == "true"
-
-
-def check_formats(request: Request) -> None:
-    """``_format`` and ``Accept``: only JSON is served (406 for XML)."""
-    check_format(request.query_params.get("_format"))
-    check_accept(request.headers.get("accept"))
 
 
 async def metadata(request: Request) -> Response:
     check_formats(request)
     return FHIRResponse(capability_statement(base_url(request), STARTED), pretty=pretty(request))
-
-
-async def read_search(request: Request, own: tuple[str, ...] = ()) -> SearchRequest:
-    """The typed search of a GET query string or POST form; ``own`` names route options."""
-    app = state(request)
-    items = list(request.query_params.multi_items())
-    if request.method == "POST":
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media != FORM and await request.body():
-            raise UnsupportedMediaType(
-                f"POST _search takes {FORM} parameters, not {media or 'an untyped body'}"
-            )
-        form = await request.form()
-        items += [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    strict = "handling=strict" in request.headers.get("prefer", "").replace(" ", "")
-    items = [(k, v) for k, v in items if k not in own]
-    parsed = parse_search(
-        items,
-        default_count=app.settings.default_count,
-        max_count=app.settings.max_count,
-        tz=app.tz,
-        strict=strict,
-    )
-    check_budget(items, parsed, app.settings)  # GET and POST alike, before the engine
-    return parsed
 
 
 async def search(request: Request) -> Response:
