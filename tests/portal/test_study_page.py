@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_ID, HOSTILE_TITLE
+from portal_samples import HOSTILE_ID, HOSTILE_TITLE
 from starlette.testclient import TestClient
 
 from eclaire_core.settings import Settings
