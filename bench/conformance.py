@@ -9,7 +9,7 @@ offline, with the IG package) → ``bench/results/conformance.json`` and ``confo
 
 Only this harness reads the shared validator folder (``--shared``, default ``../shared``); the
 project itself never needs it. Exit status 1 when any error is left outside the known
-``upcoming`` gap of IG 0.3.1 (rulings R2).
+``upcoming`` gap of IG 0.3.1 (RES-2).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from bench.common import ECLAIRE, PYTHON, ROOT, ApiProcess, log
 from bench.conformance_capture import capture
 from bench.conformance_report import report
-from eclaire_search import localnode
+from devtools import localnode
 
 OUT = ROOT / "var" / "conformance"
 SAMPLE = ROOT / "var" / "sample"

@@ -4,7 +4,7 @@ Issues are counted by part (``mapping``: ``eclaire map`` output; ``api``: captur
 severity and message id, and each is put in one class:
 
 - ``known-gap``: the ``upcoming`` recruitment status, missing from the IG 0.3.1 CodeSystem
-  (rulings R2): kept as the technical document shows it, listed as its own line;
+  (RES-2): kept as the technical document shows it, listed as its own line;
 - ``document``: values the technical document shows where its clients read them, by kind,
   with the document's section;
 - ``offline``: what only a terminology server could decide (the validator runs without one);
@@ -57,7 +57,7 @@ def _says(*needles: str) -> Callable[[dict[str, Any]], bool]:
 
 
 def _identifier(system: str) -> Kind:
-    return Kind(f"identifier system {system}", "§2.4.5", _says(f"'{system}'"))
+    return Kind(f"identifier system {system}", "DOC-2.4.5", _says(f"'{system}'"))
 
 
 def _display_only(issue: dict[str, Any]) -> bool:
@@ -81,13 +81,13 @@ DOCUMENT_KINDS = (
     ),
     Kind(
         "primaryPurposeType coding (https://terminology.hl7.org/…, version 0.1.0)",
-        "§2.4.6",
+        "DOC-2.4.6",
         _says("research-study-objective-type"),
     ),
-    Kind("gender codings with version 5.0.0", "§3.2.1", _says("administrative-gender")),
+    Kind("gender codings with version 5.0.0", "DOC-3.2.1", _says("administrative-gender")),
     Kind(
         "Group category and criteria in valueCodeableConcept.coding[0].display, no system (R6)",
-        "§3.2.2, §3.2.3",
+        "DOC-3.2.2, DOC-3.2.3",
         _display_only,
     ),
 )
@@ -104,7 +104,10 @@ def attribute(issue: dict[str, Any]) -> dict[str, Any]:
 
 def classify(issue: dict[str, Any]) -> tuple[str, str | None]:
     if "upcoming" in issue["message"]:
-        return "known-gap", "recruitment status upcoming (IG 0.3.1 CodeSystem lacks it, R2; §2.4.2)"
+        return (
+            "known-gap",
+            "recruitment status upcoming (IG 0.3.1 CodeSystem lacks it, RES-2; DOC-2.4.2)",
+        )
     for kind in DOCUMENT_KINDS:
         if kind.test(issue):
             return "document", f"{kind.name} ({kind.section})"
@@ -197,7 +200,7 @@ def markdown(summary: dict[str, Any]) -> str:
         lines.append(f"| {key} | {errors} | {gap} | {sevs.get('warning', 0)} |")
     lines.append("")
     titles = {
-        "known-gap": "Known IG gap (rulings R2), kept as the technical document shows it",
+        "known-gap": "Known IG gap (RES-2), kept as the technical document shows it",
         "document": "Values the technical document shows where its clients read them",
         "offline": "Terminology checks that need a terminology server (not run offline)",
         "project": "Everything else",

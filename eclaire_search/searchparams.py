@@ -1,8 +1,8 @@
 """The declarative table of search parameters: one row per parameter.
 
-Parsing (``params.py``), translation (``translate.py``), the CapabilityStatement
+Parsing (``search_request.py``), translation (``query.py``), the CapabilityStatement
 (``capability.py``) and the README all read this table, so adding a parameter is adding a row
-here (and, if it needs a new document field, a line in ``index_templates/``).
+here (and, if it needs a new document field, a line in ``eclaire_core/index_templates/``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import document
+from eclaire_core import ig_constants as ig
+from eclaire_core.resources import RESEARCH_STUDY_STATUSES, STATUS_SYSTEMS
 
 
 class ParamType(StrEnum):
@@ -23,26 +25,6 @@ class ParamType(StrEnum):
 
 
 DATE_PREFIXES = frozenset({"eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"})
-STATUS_SYSTEMS = frozenset(
-    {
-        "http://hl7.org/fhir/research-study-status",
-        "http://hl7.org/fhir/ValueSet/research-study-status",
-        "http://hl7.org/fhir/R4/ValueSet/research-study-status",
-    }
-)
-RESEARCH_STUDY_STATUSES = (
-    "active",
-    "administratively-completed",
-    "approved",
-    "closed-to-accrual",
-    "closed-to-accrual-and-intervention",
-    "completed",
-    "disapproved",
-    "in-review",
-    "temporarily-closed-to-accrual",
-    "temporarily-closed-to-accrual-and-intervention",
-    "withdrawn",
-)
 
 
 @dataclass(frozen=True)
@@ -327,14 +309,6 @@ SORT_FIELDS: dict[str, str] = {
     "near": "near",  # distance of the nearest site to the near position
 }
 
-INCLUDES: tuple[str, ...] = (
-    "ResearchStudy:site",
-    "ResearchStudy:enrollment",
-    "ResearchStudy:sponsor",
-)
+INCLUDES: tuple[str, ...] = tuple(include.name for include in document.INCLUDES)
 # The target type of each include, for the three-part form (``ResearchStudy:site:Location``).
-INCLUDE_TARGETS: dict[str, str] = {
-    "ResearchStudy:site": "Location",
-    "ResearchStudy:enrollment": "Group",
-    "ResearchStudy:sponsor": "Organization",
-}
+INCLUDE_TARGETS: dict[str, str] = {include.name: include.target for include in document.INCLUDES}

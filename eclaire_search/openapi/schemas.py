@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eclaire_core.resources import RESEARCH_STUDY_STATUSES
 from eclaire_search.errors import (
     BackendError,
     BackendUnavailable,
@@ -23,7 +24,6 @@ from eclaire_search.errors import (
 from eclaire_search.export import CSV_COLUMNS
 from eclaire_search.facets import FACETS
 from eclaire_search.responses import FHIR_JSON
-from eclaire_search.searchparams import RESEARCH_STUDY_STATUSES
 from eclaire_search.statistics import KEYS
 
 Json = dict[str, Any]

@@ -17,7 +17,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from eclaire_search.pages import labels
 from eclaire_search.searchparams import HL7_PHASE
 

@@ -4,7 +4,7 @@ markdown with HTML enabled would run what the source holds.
 
 nh3 (ammonia) first drops every tag but a few harmless ones (``<script>``/``<style>`` with their
 content, attributes always), then those few become markdown: paragraphs and ``<br>`` a blank
-line, list items ``-``, bold ``**``, italics ``*``. The raw source stays in the narrative (R11).
+line, list items ``-``, bold ``**``, italics ``*``. The raw source stays in the narrative (RES-11).
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from starlette.testclient import TestClient
 from studies_fixture import Loaded
 
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
 from eclaire_search.searchparams import SEARCH_PARAMS
-from eclaire_search.settings import Settings
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 

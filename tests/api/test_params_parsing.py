@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from eclaire_search.errors import FHIRError, InvalidSearch, NotAcceptable
 from eclaire_search.paging import Cursor, CursorCodec
-from eclaire_search.params import check_accept, parse_search
-from eclaire_search.translate import search_body
+from eclaire_search.query import search_body
+from eclaire_search.search_request import check_accept, parse_search
 
 
 def test_empty_values_are_ignored_and_unknown_parameters_warned() -> None:

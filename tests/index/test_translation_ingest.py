@@ -19,11 +19,11 @@ from opensearchpy import OpenSearch
 from starlette.testclient import TestClient
 from studies_fixture import alias_settings, ctis_record, drop_alias, jarde_records
 
-from eclaire_search import ig_constants as ig
-from eclaire_search import stored
+from eclaire_core import ig_constants as ig
+from eclaire_core import stored
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
 from ingest.pipeline import IngestResult, run_ingest
 from ingest.translation import NO_KEY
 from ingest.translation_slots import original
@@ -81,21 +81,21 @@ def make_settings(opensearch_url: str, tmp_path: Path) -> Iterator[Any]:
             "translation_memory_index": f"test-tm-{uuid.uuid4().hex[:8]}",
             **overrides,
         }
-        settings = alias_settings(opensearch_url, "tr", tmp_path / "var", **values)
+        settings: Settings = alias_settings(opensearch_url, "tr", tmp_path / "var", **values)
         made.append(settings)
         return settings
 
     yield make
     for settings in made:
         drop_alias(settings)
-        client = create_sync_client(settings)
+        client = sync_client(settings)
         client.indices.delete(index=settings.translation_memory_index, ignore_unavailable=True)
         client.close()
 
 
 @pytest.fixture
 def client(opensearch_url: str) -> Iterator[OpenSearch]:
-    client = create_sync_client(Settings(opensearch_url=opensearch_url))
+    client = sync_client(Settings(opensearch_url=opensearch_url))
     yield client
     client.close()
 
@@ -180,7 +180,7 @@ def test_ctis_texts_are_served_in_french_and_paid_for_once(
     # A second run on unchanged data: everything from memory, nothing sent, nothing changed.
     for mode in ("incremental", "full"):
         server.reset_counters()
-        again = run_ingest(exports, settings, mode)  # type: ignore[arg-type]
+        again = run_ingest(exports, settings, mode)
         assert_complete(again)
         assert (server.counters.requests, server.counters.characters_received) == (0, 0)
         a = again.translation

@@ -6,7 +6,7 @@ from typing import Any
 
 from ingest_mapping_samples import characteristics, ctis, dm, ext, study
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.mapping.validation import validate
 from ingest.translation_slots import (
     TRANSLATION_EXT,

@@ -53,9 +53,9 @@ OURS = issue(
 
 def test_classes() -> None:
     assert classify(UPCOMING)[0] == "known-gap"
-    assert classify(NCT) == ("document", "identifier system https://clinicaltrials.gov (§2.4.5)")
+    assert classify(NCT) == ("document", "identifier system https://clinicaltrials.gov (DOC-2.4.5)")
     kind, label = classify(CRITERION)
-    assert kind == "document" and label is not None and "§3.2.3" in label
+    assert kind == "document" and label is not None and "DOC-3.2.3" in label
     assert classify(OURS) == ("project", None)
 
 
@@ -86,4 +86,6 @@ def test_report_counts_errors_outside_the_gap_by_type(tmp_path: Path) -> None:
         "warning": 1,
     }
     text = (results / "conformance.md").read_text()
-    assert "recruitment status upcoming" in text and "https://clinicaltrials.gov (§2.4.5)" in text
+    assert (
+        "recruitment status upcoming" in text and "https://clinicaltrials.gov (DOC-2.4.5)" in text
+    )

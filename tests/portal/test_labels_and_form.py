@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from eclaire_search.pages import labels
 from eclaire_search.pages.detail import age_band, french
 from eclaire_search.pages.form import FIELDS, location_param, read_form

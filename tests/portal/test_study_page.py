@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_ID, HOSTILE_TITLE
+from portal_samples import HOSTILE_ID, HOSTILE_TITLE
 from starlette.testclient import TestClient
 
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
 from eclaire_search.pages.security import DOCS_CSP, PAGE_CSP
-from eclaire_search.settings import Settings
 
 CTIS_ID = "2022-500014-26-00"
 TEMPLATES = Path(__file__).resolve().parents[2] / "eclaire_search" / "templates"

@@ -419,7 +419,7 @@ JSON_RANGES = ("*/*", "application/*", *FORMATS_JSON[1:])
 
 
 def check_accept(header: str | None) -> None:
-    """``Accept`` asking for XML and not JSON is a 406, like ``_format=xml`` (rulings A4).
+    """``Accept`` asking for XML and not JSON is a 406, like ``_format=xml`` (API-4).
 
     Other media types (``text/html`` alone, say) still get JSON: a lenient answer that a
     browser can show, rather than an error.
@@ -443,7 +443,7 @@ def check_accept(header: str | None) -> None:
 
 
 def check_format(raw: str | None) -> None:
-    """_format: JSON is all we serve; XML is a 406, anything else a 400 (rulings A4)."""
+    """_format: JSON is all we serve; XML is a 406, anything else a 400 (API-4)."""
     if raw is None or raw in FORMATS_JSON:
         return
     if raw in FORMATS_XML:

@@ -1,7 +1,7 @@
 """Typed SearchRequest → OpenSearch request body. Pure (no I/O, no opensearchpy import).
 
 Filters go to ``bool.filter`` (cached, unscored); full text goes to ``bool.must``. The user's
-text is parsed by ``textsyntax`` (words, phrases, OR, NOT, grouping: rulings A8) and becomes
+text is parsed by ``textsyntax`` (words, phrases, OR, NOT, grouping: API-8) and becomes
 ``match`` / ``match_phrase`` queries only, so no user text reaches an engine query parser.
 What the server adds on its own (README "Text search"): field weights, the search-time
 synonyms of the ``french_search`` analyzer, a relaxed "most words" requirement with a bonus
@@ -14,9 +14,17 @@ import math
 from datetime import datetime
 from typing import Any
 
+from eclaire_core.document import stored_parts
 from eclaire_search import textsyntax as ts
 from eclaire_search.geo import GeoNear
-from eclaire_search.params import Criterion, DateRange, Number, SearchRequest, SortKey, Token
+from eclaire_search.search_request import (
+    Criterion,
+    DateRange,
+    Number,
+    SearchRequest,
+    SortKey,
+    Token,
+)
 from eclaire_search.searchparams import ParamType, SearchParam
 
 Body = dict[str, Any]
@@ -25,12 +33,6 @@ DEFAULT_SORT = (SortKey("last_updated", descending=True),)
 TEXT_SORT = (SortKey("_score", descending=True), SortKey("last_updated", descending=True))
 NEAR_SORT = (SortKey("near", descending=False),)
 MATCH_NONE: Body = {"match_none": {}}
-# What each _include needs from the stored document, besides the ResearchStudy itself.
-INCLUDE_SOURCES = {
-    "ResearchStudy:site": "locations",
-    "ResearchStudy:enrollment": "group",
-    "ResearchStudy:sponsor": "organizations",
-}
 
 
 def iso(moment: datetime) -> str:
@@ -81,7 +83,8 @@ def date_clause(field: str, value: DateRange) -> Body:
     return clause
 
 
-# FHIR date search on a Period (R4 §3.1.1.4): the relation of the target period to the range.
+# FHIR date search on a Period (https://hl7.org/fhir/R4/search.html#date): the relation of
+# the target period to the range.
 PERIOD_RELATIONS = {
     "eq": "within",
     "ne": "within",
@@ -352,7 +355,7 @@ def near_sort(near: GeoNear, order: str) -> Body:
     }
 
 
-def query(criteria: tuple[Criterion, ...]) -> Body:
+def bool_query(criteria: tuple[Criterion, ...]) -> Body:
     if not criteria:
         return {"match_all": {}}
     occurrences: dict[str, list[Body]] = {}
@@ -400,10 +403,7 @@ def source_fields(request: SearchRequest) -> list[str]:
     fields = ["resource"]
     if request.near is not None:
         fields.append("site_geo")  # the distance of the nearest site, for each entry
-    for include in sorted(request.includes):
-        if include in INCLUDE_SOURCES:
-            fields.append(INCLUDE_SOURCES[include])
-    return fields
+    return [*fields, *stored_parts(request.includes)]
 
 
 def search_body(
@@ -416,7 +416,7 @@ def search_body(
     """The body for one page. ``reverse`` walks backwards (for ``previous`` links);
     ``offset`` skips results (``_getpagesoffset``, within the engine's window)."""
     size = 0 if request.summary == "count" else request.count
-    scored = query(request.criteria)
+    scored = bool_query(request.criteria)
     if request.has_text and not request.sort:  # an explicit _sort overrides the boost
         scored = enrolment_boost(scored)
     body: Body = {
