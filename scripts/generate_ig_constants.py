@@ -18,7 +18,7 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_IG_DIR = REPO_ROOT / ".." / "shared" / "ig" / "ans.fhir.fr.eclaire-0.3.1"
-OUTPUT = REPO_ROOT / "eclaire_search" / "ig_constants.py"
+OUTPUT = REPO_ROOT / "eclaire_core" / "ig_constants.py"
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -31,7 +31,7 @@ def _generator() -> ModuleType:
 )
 def test_committed_module_matches_ig_package() -> None:
     expected = _generator().render(IG_DIR)
-    committed = (REPO / "eclaire_search" / "ig_constants.py").read_text(encoding="utf-8")
+    committed = (REPO / "eclaire_core" / "ig_constants.py").read_text(encoding="utf-8")
     assert committed == expected, "run: python scripts/generate_ig_constants.py"
 
 
