@@ -55,6 +55,9 @@ class TokenBucket:
 
 
 UNLIMITED = ("/health", "/metrics")  # probes and scrapers (/metrics has its own allow-list)
+# Package files, no engine work: a browser fetches a page's stylesheets and scripts on its ~6
+# connections at once. Rate-limited, but not counted as requests under way.
+UNCOUNTED_PREFIX = "/static/"
 
 
 class RequestLimits:
@@ -92,8 +95,8 @@ class RequestLimits:
             release()
 
     def enter(self, scope: Scope) -> Callable[[], None]:
-        """Count the request as under way for its client (probes and scrapers are not)."""
-        if scope["path"] in UNLIMITED:
+        """Count the request as under way for its client (not probes, scrapers, static files)."""
+        if scope["path"] in UNLIMITED or scope["path"].startswith(UNCOUNTED_PREFIX):
             return lambda: None
         return self.concurrency.acquire(budget_key(client_address(scope)))
 

@@ -160,19 +160,22 @@ def test_released_when_the_client_goes_or_the_request_fails(capped: TestClient) 
     assert result == [1, 0, 0, 400, 0, 200]
 
 
-def test_probes_are_not_counted(capped: TestClient) -> None:
+def test_probes_and_static_files_are_not_counted(capped: TestClient) -> None:
     app = capped.app
 
-    async def scenario() -> int:
+    async def scenario() -> list[int]:
         at_body, hold = asyncio.Event(), asyncio.Event()
         task = asyncio.create_task(call(app, EXPORT, HELD, at_body=at_body, hold=hold))
         await at_body.wait()
-        health = status(await call(app, "/health", HELD))
+        answers = [
+            status(await call(app, path, HELD))
+            for path in ("/health", "/static/portal.css", "/R4/metadata")
+        ]
         hold.set()
         await task
-        return health
+        return answers
 
-    assert capped.portal.call(scenario) == 200  # type: ignore[union-attr]
+    assert capped.portal.call(scenario) == [200, 200, 429]  # type: ignore[union-attr]
 
 
 def test_concurrency_table_holds_only_what_is_under_way() -> None:
