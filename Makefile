@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SAMPLE := var/sample
 SEED ?= 42
 
-.PHONY: run test install chromium node-tools gazetteer opensearch sample load serve stop lint bench relevance clean
+.PHONY: run test install chromium node-tools gazetteer opensearch sample load serve stop lint bench relevance clean conformance
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 opensearch: install
-	$(BIN)/python -m eclaire_search.localnode start --name run
+	$(BIN)/python -m devtools.localnode start --name run
 
 $(SAMPLE)/export_eclaire_jarde.json: | install
 	$(BIN)/eclaire generate $(SAMPLE) --seed $(SEED)
@@ -50,7 +50,7 @@ node_modules/.installed: package.json package-lock.json
 
 node-tools: node_modules/.installed
 
-# Rebuild eclaire_search/data/communes.tsv.gz from the packages (committed; see the script).
+# Rebuild eclaire_core/data/communes.tsv.gz from the packages (committed; see the script).
 gazetteer: install node-tools
 	$(BIN)/pip install --quiet -e '.[gazetteer]'
 	$(BIN)/python scripts/build_gazetteer.py
@@ -60,7 +60,8 @@ test: install chromium node-tools
 	$(BIN)/pytest; status=$$?; if [ $$status -eq 5 ]; then echo "no tests ran"; exit 1; fi; exit $$status
 
 lint: install
-	$(BIN)/ruff check eclaire_search ingest tests bench
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 # Benchmark and reliability harnesses (bench/): figures in bench/results/, never part of `make test`.
@@ -81,9 +82,16 @@ relevance: $(VENV)/.bench-installed
 reliability: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.reliability $(if $(ONLY),--only $(ONLY))
 
+# The official HL7 validator (offline) over a stratified sample of `eclaire map` output and over
+# captured API answers: bench/results/conformance.{json,md}. Only this target reads ../shared
+# (SHARED=… to point elsewhere); it needs Java 17, Maven and npm, and takes a few minutes.
+SHARED ?=
+conformance: install sample
+	$(BIN)/python -m bench.conformance $(if $(SHARED),--shared $(SHARED))
+
 stop:
-	$(BIN)/python -m eclaire_search.localnode stop --name run
-	$(BIN)/python -m eclaire_search.localnode stop --name test
+	$(BIN)/python -m devtools.localnode stop --name run
+	$(BIN)/python -m devtools.localnode stop --name test
 
 clean: stop
 	rm -rf $(VENV) var

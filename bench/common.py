@@ -1,7 +1,7 @@
 """What the benchmark and the reliability harness share: paths, nodes, the API process, monitors.
 
 Everything here targets 127.0.0.1 only. Nodes are the harnesses' own (``bench``, ``outage``,
-``cluster-0..2`` in :mod:`eclaire_search.localnode`), never ``run`` (9200) or ``test`` (9250).
+``cluster-0..2`` in :mod:`devtools.localnode`), never ``run`` (9200) or ``test`` (9250).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eclaire_search import localnode
+from devtools import localnode
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
@@ -39,7 +39,7 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-# --- OpenSearch over plain HTTP (stdlib: the harness must not depend on the API's client) ---
+# --- OpenSearch over plain HTTP (stdlib: the harness must not depend on the API's client) --------
 
 
 def os_call(url: str, body: Any = None, method: str | None = None, timeout: float = 60.0) -> Any:
@@ -90,7 +90,7 @@ def pin(pid: int, cpus: str) -> bool:
     return result.returncode == 0
 
 
-# --- memory and CPU ------------------------------------------------------------------------
+# --- memory and CPU ------------------------------------------------------------------------------
 
 
 def rss_mb(pid: int) -> float | None:
@@ -238,7 +238,7 @@ def package_versions(names: Sequence[str]) -> dict[str, str]:
     return found
 
 
-# --- the API under test ----------------------------------------------------------------------
+# --- the API under test --------------------------------------------------------------------------
 
 
 def free_port() -> int:

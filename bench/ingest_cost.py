@@ -17,12 +17,12 @@ from typing import Any
 
 import orjson
 
-from eclaire_search.settings import get_settings
+from eclaire_core.settings import get_settings
 from ingest.deadletter import MemoryDeadLetters
 from ingest.documents import content_hash, to_document
+from ingest.export_source import map_exports
 from ingest.mapping import MappedStudy
 from ingest.mapping.validation import validate
-from ingest.mapping_run import map_exports
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,6 @@ from ingest_mapping_samples import MEDDRA, ctis, dm, full, jarde
 
 from ingest.mapping import to_fhir
 from ingest.mapping.validation import validate
-from ingest.sources.records import detect_source
 
 SITE = {
     "organisme": "CHU Fictif",
@@ -33,13 +32,12 @@ def main() -> None:
         full(dm(sites_investigateurs=[SITE])),
         full(jarde(sites_investigateurs=[SITE] * 3)),
     ]
-    sources = [detect_source(r) or "" for r in records]
     rounds = 200
     tick = time.perf_counter()
     mapped = []
     for _ in range(rounds):
-        for record, source in zip(records, sources, strict=True):
-            mapped.append(to_fhir(record, source=source, meddra=MEDDRA))
+        for record in records:
+            mapped.append(to_fhir(record, meddra=MEDDRA))
     map_cost = (time.perf_counter() - tick) / len(mapped)
     sample = mapped[: len(records) * 20]
     tick = time.perf_counter()

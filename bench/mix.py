@@ -1,7 +1,7 @@
 """The realistic query mix, each query with its façade request and its raw OpenSearch twin.
 
 The raw twin is built by the façade's own pure functions — ``params.parse_search`` then
-``translate.search_body`` (with the extra hit the façade asks for to know whether a next page
+``query.search_body`` (with the extra hit the façade asks for to know whether a next page
 exists), ``facets.facets_body``, ``statistics.statistics_body``, and for a read the same
 ``GET _doc`` restricted to ``resource`` — so the baseline is exactly what the façade sends,
 minus the façade.
@@ -17,9 +17,9 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from bench.common import os_call
-from eclaire_search import translate
+from eclaire_search import query
 from eclaire_search.facets import facets_body
-from eclaire_search.params import parse_search
+from eclaire_search.search_request import parse_search
 from eclaire_search.statistics import statistics_body
 
 TEXT_WORDS = (
@@ -55,7 +55,7 @@ WEIGHTS = {
 
 def search_pair(alias: str, items: list[tuple[str, str]]) -> dict[str, Any]:
     request = parse_search(items)
-    body = translate.search_body(request)
+    body = query.search_body(request)
     if body["size"]:
         body["size"] += 1  # as search.search_studies does
     return {
@@ -66,7 +66,7 @@ def search_pair(alias: str, items: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 def _total(url: str, alias: str, items: list[tuple[str, str]]) -> int:
-    body = translate.search_body(parse_search([*items, ("_count", "0")]))
+    body = query.search_body(parse_search([*items, ("_count", "0")]))
     return int(os_call(f"{url}/{alias}/_search", body)["hits"]["total"]["value"])
 
 
@@ -210,6 +210,6 @@ def build(url: str, alias: str, seed: int = 7) -> dict[str, Any]:
             ],
         }
     )
-    for query in queries:
-        query["weight"] = WEIGHTS[query["name"]]
+    for item in queries:
+        item["weight"] = WEIGHTS[item["name"]]
     return {"alias": alias, "queries": queries, "weights": WEIGHTS}

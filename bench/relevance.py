@@ -32,11 +32,11 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from bench.relevance_queries import QUERIES, Judged
-from eclaire_search import localnode
+from devtools import localnode
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
 from ingest.generator import generate
-from ingest.loader import create_sync_client
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "relevance.json"
@@ -212,7 +212,7 @@ def run(settings: Settings, data: Path) -> dict[str, Any]:
     truth = Truth(data)
     with TestClient(create_app(settings), base_url="http://bench") as client:
         rows = [measure(client, truth, q) for q in QUERIES]
-    engine = create_sync_client(settings)
+    engine = sync_client(settings)
     try:
         before = [baseline_row(engine, settings.index_alias, truth, q) for q in QUERIES]
     finally:

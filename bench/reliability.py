@@ -49,8 +49,8 @@ from bench.common import (
     run_measured,
     write_json,
 )
-from eclaire_search import localnode
-from eclaire_search.settings import Settings
+from devtools import localnode
+from eclaire_core.settings import Settings
 
 ALIAS = "eclaire-studies"
 OUTCOME = "OperationOutcome"
@@ -85,7 +85,7 @@ def ingest(urls: str, directory: Path, name: str) -> dict[str, Any]:
     }
 
 
-# --- 1,000 malformed records in the 19k set ----------------------------------------------
+# --- 1,000 malformed records in the 19k set ------------------------------------------------------
 
 
 def malformed_load(url: str) -> dict[str, Any]:
@@ -126,7 +126,7 @@ def malformed_load(url: str) -> dict[str, Any]:
     }
 
 
-# --- hostile input -----------------------------------------------------------------------
+# --- hostile input -------------------------------------------------------------------------------
 
 
 def real_cursors(api: str) -> list[str]:
@@ -292,7 +292,7 @@ def schemathesis(api: ApiProcess, seconds: int) -> dict[str, Any]:
     }
 
 
-# --- load in the background ----------------------------------------------------------------
+# --- load in the background ----------------------------------------------------------------------
 
 
 class Load:
@@ -352,7 +352,7 @@ def failures(run: dict[str, Any]) -> int:
     return sum(1 for s in run["status"] if s != 200)
 
 
-# --- reindex under load --------------------------------------------------------------------
+# --- reindex under load --------------------------------------------------------------------------
 
 
 def reindex_under_load(api: ApiProcess, url: str, plan: Path) -> dict[str, Any]:
@@ -387,7 +387,7 @@ def reindex_under_load(api: ApiProcess, url: str, plan: Path) -> dict[str, Any]:
     }
 
 
-# --- outage --------------------------------------------------------------------------------
+# --- outage --------------------------------------------------------------------------------------
 
 
 class Prober:
@@ -530,7 +530,7 @@ def _count(values: Any) -> dict[str, int]:
     return out
 
 
-# --- public-traffic attacks (issue 12), OpenSearch defaults ----------------------------------
+# --- public-traffic attacks (issue 12), OpenSearch defaults --------------------------------------
 
 
 def production_api(url: str) -> ApiProcess:
@@ -605,7 +605,7 @@ def attacks_only(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- node loss on a three-node cluster -----------------------------------------------------
+# --- node loss on a three-node cluster -----------------------------------------------------------
 
 
 def shard_nodes(url: str) -> tuple[str | None, str | None, str | None]:

@@ -61,7 +61,7 @@ from bench.common import (
 )
 from bench.report import write_markdown, write_plot
 from bench.stats import compare, run_summary, summary
-from eclaire_search import localnode
+from devtools import localnode
 
 ALIAS = "eclaire-studies"
 API_CPUS, CLIENT_CPUS, ENGINE_CPUS = "0", "0", "1"
@@ -515,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
             "comes out of the core the client also uses, so its cost is charged, not hidden on an "
             "idle core",
         },
-        "raw_baseline": "translate.search_body / facets_body / statistics_body / "
+        "raw_baseline": "query.search_body / facets_body / statistics_body / "
         "GET _doc?_source_includes=resource, size + 1 as the façade sends; deep paging is "
         "search_after without a PIT, like the façade",
         "opensearch_settings": {

@@ -17,9 +17,10 @@ from typing import Any
 import httpx
 import orjson
 
-from eclaire_search import stored, translate
+from eclaire_core import stored
+from eclaire_search import query
 from eclaire_search.bundle import searchset
-from eclaire_search.params import parse_search
+from eclaire_search.search_request import parse_search
 
 
 def cost(hits_json: bytes, request: Any, repeat: int) -> float:
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     for count, includes in ((20, ()), (100, ()), (20, ("*",))):
         items = [("_count", str(count)), *(("_include", i) for i in includes)]
         request = parse_search(items)
-        body = translate.search_body(request)
+        body = query.search_body(request)
         reply = httpx.post(f"{args.url}/{args.alias}/_search", json=body, timeout=30)
         hits = reply.raise_for_status().json()["hits"]["hits"]
         old = [{**h, "_source": stored.decoded(h["_source"])} for h in hits]

@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette_compress import CompressMiddleware, add_compress_type
 
+from eclaire_core.settings import Settings, get_settings
 from eclaire_search import requestctx
 from eclaire_search.cachecontrol import CacheHeaders
 from eclaire_search.clientaddr import Networks
@@ -40,7 +41,6 @@ from eclaire_search.pages import routes as pages
 from eclaire_search.pages.security import SecurityHeaders
 from eclaire_search.responses import FHIRResponse, error_response
 from eclaire_search.routes import api, fhir
-from eclaire_search.settings import Settings, get_settings
 from eclaire_search.state import AppState
 
 logger = logging.getLogger("eclaire_search")

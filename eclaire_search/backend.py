@@ -1,7 +1,7 @@
 """The only module that talks to OpenSearch (for the API): search, get, scan, health.
 
 Transport failures become :class:`BackendUnavailable` (503) at once: the client has short
-timeouts and no retries on the request path, so an outage answers within a second (A6).
+timeouts and no retries on the request path, so an outage answers within a second (API-6).
 Nothing here opens engine-side state (no point-in-time, no scroll): a walk is search_after on
 a concrete index. Every search carries a ``timeout`` and a ``cancel_after_time_interval``, so
 the engine gives up when the API does. Client-facing texts are generic; the engine's own words
@@ -14,14 +14,11 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import orjson
 from opensearchpy import AsyncOpenSearch
 from opensearchpy import exceptions as os_errors
-from opensearchpy.serializer import JSONSerializer
 
 from eclaire_search import requestctx
 from eclaire_search.errors import BackendError, BackendUnavailable, CursorExpired, InvalidSearch
-from eclaire_search.settings import Settings
 
 logger = logging.getLogger("eclaire_search.backend")
 
@@ -43,36 +40,6 @@ TOO_COMPLEX = (
     "of the wrong kind; use fewer values or words"
 )
 RETRY = "try again in a few seconds"
-
-
-class OrjsonSerializer(JSONSerializer):
-    """orjson both ways: the documents are large and serialisation is the façade's main cost."""
-
-    def dumps(self, data: Any) -> str:
-        if isinstance(data, str):
-            return data
-        return orjson.dumps(data).decode()
-
-    def loads(self, s: str) -> Any:
-        return orjson.loads(s)
-
-
-def create_client(settings: Settings, *, timeout: float | None = None) -> AsyncOpenSearch:
-    auth = None
-    if settings.opensearch_user:
-        auth = (settings.opensearch_user, settings.opensearch_password or "")
-    return AsyncOpenSearch(
-        hosts=settings.opensearch_hosts,
-        http_auth=auth,
-        verify_certs=settings.opensearch_verify_certs,
-        ca_certs=settings.opensearch_ca_file,
-        timeout=timeout if timeout is not None else settings.opensearch_timeout,
-        # One node: no retry, so an outage is a 503 at once. Several: a refused connection is
-        # retried on another node (node loss), a timeout is not (it would double the wait).
-        max_retries=len(settings.opensearch_hosts) - 1,
-        retry_on_timeout=False,
-        serializer=OrjsonSerializer(),
-    )
 
 
 class Backend:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from eclaire_core.settings import Settings
 from eclaire_search.errors import InvalidSearch
-from eclaire_search.params import Criterion, SearchRequest
+from eclaire_search.search_request import Criterion, SearchRequest
 from eclaire_search.searchparams import ParamType
-from eclaire_search.settings import Settings
 
 WORD = re.compile(r"\w+")
 

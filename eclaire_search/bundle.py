@@ -5,18 +5,20 @@ Also the R4 ``_summary`` / ``_elements`` subsetting, which marks what it cuts as
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from eclaire_search import stored
+from eclaire_core import stored
+from eclaire_core.document import linked_resources
 from eclaire_search.errors import operation_outcome
 from eclaire_search.geo import distance_extension
-from eclaire_search.params import SearchRequest
+from eclaire_search.search_request import SearchRequest
 
 SUBSETTED = {
     "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
     "code": "SUBSETTED",
-    "display": "Resource encoded in summary mode",
+    "display": "subsetted",  # the CodeSystem's display (the validator checks it)
 }
 # ResearchStudy elements flagged isSummary in FHIR R4, plus the mandatory status.
 SUMMARY_ELEMENTS = frozenset(
@@ -79,26 +81,6 @@ def _matched(resource: stored.Stored, request: SearchRequest) -> Any:
     return subset(stored.loads(resource), request)
 
 
-def included_resources(
-    source: dict[str, Any], request: SearchRequest, assigners: dict[str, dict[str, Any]]
-) -> list[stored.Stored]:
-    """Stored (JSON string) or in-memory resources to include, in the order they are listed."""
-    found: list[stored.Stored] = []
-    if "ResearchStudy:site" in request.includes:
-        found.extend(source.get("locations") or [])
-    if "ResearchStudy:enrollment" in request.includes and source.get("group"):
-        found.append(source["group"])
-    if "ResearchStudy:sponsor" in request.includes:
-        found.extend(source.get("organizations") or [])
-    if "*" in request.includes:  # every reference, so also the identifier assigners
-        for identifier in stored.loads(source["resource"]).get("identifier", []):
-            ref = (identifier.get("assigner") or {}).get("reference", "")
-            key = ref.removeprefix("Organization/")
-            if key in assigners:
-                found.append(assigners[key])
-    return found
-
-
 def searchset(
     *,
     base_url: str,
@@ -129,7 +111,7 @@ def searchset(
                 entry["search"]["extension"] = [distance_extension(nearest)]
         entries.append(entry)
         if request.includes:
-            included.extend(included_resources(source, request, assigners))
+            included.extend(linked_resources(source, request.includes, assigners))
     for value in included:
         key = stored.key(value)
         if key in seen:
@@ -144,7 +126,8 @@ def searchset(
         )
     if request.warnings:
         entries.append(
-            {
+            {  # a resource that lives nowhere else: a fresh urn:uuid names it (bdl-7, bdl-8)
+                "fullUrl": f"urn:uuid:{uuid.uuid4()}",
                 "resource": operation_outcome(list(request.warnings)),
                 "search": {"mode": "outcome"},
             }

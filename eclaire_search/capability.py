@@ -5,7 +5,15 @@ from __future__ import annotations
 from importlib.metadata import version as package_version
 from typing import Any
 
-from eclaire_search.searchparams import BY_NAME, INCLUDES, RESULT_PARAMS, SEARCH_PARAMS, SearchParam
+from eclaire_search.narrative import generated
+from eclaire_search.searchparams import (
+    BY_NAME,
+    INCLUDE_TARGETS,
+    INCLUDES,
+    RESULT_PARAMS,
+    SEARCH_PARAMS,
+    SearchParam,
+)
 
 VERSION = package_version("eclaire-search")
 PROFILES = {
@@ -20,19 +28,30 @@ def search_parameter_id(param: SearchParam) -> str:
     return f"ResearchStudy-{param.name.lstrip('_')}"
 
 
+def machine_name(code: str) -> str:
+    """``site-city`` → ``SiteCity``: a name code generators can use (the code keeps the dash)."""
+    return "".join(part[:1].upper() + part[1:] for part in code.lstrip("_").split("-"))
+
+
 def search_parameter(param: SearchParam, base_url: str) -> dict[str, Any]:
     """The SearchParameter resource a custom row stands for (served at /R4/SearchParameter)."""
     resource: dict[str, Any] = {
         "resourceType": "SearchParameter",
         "id": search_parameter_id(param),
+        "text": generated(
+            f"Search parameter {param.name} on ResearchStudy",
+            [("type", param.fhir_type), ("expression", param.expression)],
+        ),
         "url": f"{base_url}/SearchParameter/{search_parameter_id(param)}",
-        "name": param.name,
+        "name": machine_name(param.name),
         "status": "active",
+        "publisher": "eclaire-search",
         "description": param.description,
         "code": param.name,
         "base": ["ResearchStudy"],
         "type": param.fhir_type,
         "expression": param.expression,
+        "xpathUsage": "normal",
     }
     if param.modifiers:
         resource["modifier"] = sorted(param.modifiers)
@@ -63,11 +82,11 @@ def capability_statement(base_url: str, software_date: str) -> dict[str, Any]:
     study = {
         "type": "ResearchStudy",
         "profile": PROFILES["ResearchStudy"],
-        "interaction": [{"code": "read"}, {"code": "search-type"}],
+        "interaction": [{"code": "read"}, {"code": "vread"}, {"code": "search-type"}],
         "versioning": "versioned",
         "readHistory": False,
         "conditionalRead": "full-support",
-        "searchInclude": ["*", *INCLUDES],
+        "searchInclude": ["*", *INCLUDES, *(f"{i}:{INCLUDE_TARGETS[i]}" for i in INCLUDES)],
         "searchParam": search_params,
     }
     others = [
@@ -78,6 +97,14 @@ def capability_statement(base_url: str, software_date: str) -> dict[str, Any]:
     others.append({"type": "SearchParameter", "interaction": [{"code": "read"}]})
     return {
         "resourceType": "CapabilityStatement",
+        "text": generated(
+            "eclaire-search: read-only FHIR R4 search of the clinical studies authorised in France",
+            [
+                ("ResearchStudy", "read, vread, search-type (GET, or POST/GET on _search)"),
+                ("Group, Location, Organization, SearchParameter", "read"),
+                ("format", "application/fhir+json"),
+            ],
+        ),
         "status": "active",
         "date": software_date,
         "publisher": "eclaire-search",

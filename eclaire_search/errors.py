@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from eclaire_search.narrative import generated
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -30,10 +32,15 @@ class Issue:
 
 
 def operation_outcome(issues: list[Issue], request_id: str | None = None) -> dict[str, Any]:
-    """``request_id`` becomes the resource id: the client quotes it, the log line has it."""
+    """``request_id`` becomes the resource id: the client quotes it, the log line has it.
+    The narrative lists the issues (dom-6)."""
     outcome: dict[str, Any] = {"resourceType": "OperationOutcome"}
     if request_id:
         outcome["id"] = request_id
+    outcome["text"] = generated(
+        "Operation outcome",
+        [(f"{i.severity} ({i.code})", i.diagnostics) for i in issues],
+    )
     outcome["issue"] = [i.as_fhir() for i in issues]
     return outcome
 
@@ -110,6 +117,13 @@ class MethodNotAllowed(FHIRError):
 
 class NotAcceptable(FHIRError):
     status_code = 406
+    issue_code = "not-supported"
+
+
+class UnsupportedMediaType(FHIRError):
+    """A POST _search body that is not a form (FHIR search posts form parameters only)."""
+
+    status_code = 415
     issue_code = "not-supported"
 
 

@@ -20,9 +20,10 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
-from eclaire_search import stored
-from eclaire_search.params import SearchRequest
-from eclaire_search.translate import INCLUDE_SOURCES, query
+from eclaire_core import stored
+from eclaire_core.document import RESOURCE, linked_resources, stored_parts
+from eclaire_search.query import bool_query
+from eclaire_search.search_request import SearchRequest
 
 logger = logging.getLogger("eclaire_search.export")
 PAGE_SIZE = 500
@@ -57,15 +58,8 @@ SOURCE_FIELDS = [
 
 
 def export_body(request: SearchRequest, *, csv_rows: bool) -> dict[str, Any]:
-    source = (
-        SOURCE_FIELDS
-        if csv_rows
-        else [
-            "resource",
-            *(INCLUDE_SOURCES[i] for i in sorted(request.includes) if i in INCLUDE_SOURCES),
-        ]
-    )
-    return {"query": query(request.criteria), "_source": source, "sort": [{"id": "asc"}]}
+    source = SOURCE_FIELDS if csv_rows else [RESOURCE, *stored_parts(request.includes)]
+    return {"query": bool_query(request.criteria), "_source": source, "sort": [{"id": "asc"}]}
 
 
 def _joined(values: Any) -> str:
@@ -108,16 +102,24 @@ async def csv_stream(hits: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes
 
 
 async def ndjson_stream(
-    hits: AsyncIterator[dict[str, Any]], request: SearchRequest
+    hits: AsyncIterator[dict[str, Any]],
+    request: SearchRequest,
+    assigners: dict[str, dict[str, Any]],
 ) -> AsyncIterator[bytes]:
-    """One ResearchStudy per line, each followed by its linked resources when asked."""
+    """One ResearchStudy per line, each followed by its linked resources when asked (the
+    ``_include`` rules of a searchset; an assigner Organization is written once per export).
+    Stored resources go out as the bytes the ingest wrote, not re-encoded."""
+    written: set[str] = set()
     async for hit in hits:
         source = hit["_source"]
-        lines = [stored.line(source["resource"])]  # the stored bytes, not re-encoded
-        if "ResearchStudy:enrollment" in request.includes and source.get("group"):
-            lines.append(stored.line(source["group"]))
-        for key in ("locations", "organizations"):
-            lines += [stored.line(r) for r in source.get(key) or []]
+        lines = [stored.line(source[RESOURCE])]
+        for linked in linked_resources(source, request.includes, assigners):
+            _, linked_id = stored.key(linked)
+            if linked_id in assigners:
+                if linked_id in written:
+                    continue
+                written.add(linked_id)
+            lines.append(stored.line(linked))
         yield b"".join(lines)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from eclaire_search.errors import InvalidSearch
-from eclaire_search.params import SearchRequest
+from eclaire_search.query import bool_query
+from eclaire_search.search_request import SearchRequest
 from eclaire_search.searchparams import BY_NAME, ParamType, SearchParam
-from eclaire_search.translate import query
 
 FACETS: dict[str, SearchParam] = {
     param.name: param for param in BY_NAME.values() if param.facet is not None
@@ -49,7 +49,12 @@ def facets_body(request: SearchRequest, names: list[str], size: int) -> dict[str
         if param.type is ParamType.TOKEN and not param.systems:
             terms["include"] = "[^|]+"  # count bare codes, not their system|code twins
         aggs[name] = {"terms": terms}
-    return {"query": query(request.criteria), "size": 0, "track_total_hits": True, "aggs": aggs}
+    return {
+        "query": bool_query(request.criteria),
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": aggs,
+    }
 
 
 def facets_from(response: dict[str, Any], names: list[str]) -> dict[str, Any]:

@@ -4,7 +4,7 @@
 distance is the server's choice when omitted: 50 km here). A study matches when one of its sites
 lies within the distance; each entry then carries the distance of its nearest site in the core
 ``location-distance`` extension on ``Bundle.entry.search``. Pure: parsing and the extension,
-no I/O (the clause and the sort are in ``translate.py``).
+no I/O (the clause and the sort are in ``query.py``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from eclaire_core.gazetteer import distance_km
 from eclaire_search.errors import InvalidSearch
-from eclaire_search.gazetteer import distance_km
 
 DISTANCE_EXTENSION: Final = "http://hl7.org/fhir/StructureDefinition/location-distance"
 UCUM: Final = "http://unitsofmeasure.org"

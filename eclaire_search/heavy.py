@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from eclaire_core.settings import Settings
 from eclaire_search.errors import TooManyRequests
-from eclaire_search.params import SearchRequest
-from eclaire_search.settings import Settings
+from eclaire_search.search_request import SearchRequest
 
 
 @dataclass

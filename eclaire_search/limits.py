@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from eclaire_core.settings import Settings
 from eclaire_search.clientaddr import budget_key, client_address
 from eclaire_search.errors import (
     FHIRError,
@@ -24,7 +25,6 @@ from eclaire_search.errors import (
 )
 from eclaire_search.inflight import ClientConcurrency
 from eclaire_search.responses import error_response
-from eclaire_search.settings import Settings
 
 
 class TokenBucket:

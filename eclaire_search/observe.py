@@ -16,9 +16,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from eclaire_core.settings import Settings
 from eclaire_search import metrics, requestctx
 from eclaire_search.clientaddr import SCOPE_KEY, Networks, peer_address
-from eclaire_search.settings import Settings
 
 access_log = logging.getLogger("eclaire_search.access")
 

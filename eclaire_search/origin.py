@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from eclaire_core.settings import Settings
 from eclaire_search.clientaddr import (
     SCOPE_KEY,
     Networks,
@@ -24,7 +25,6 @@ from eclaire_search.clientaddr import (
 )
 from eclaire_search.errors import HostNotAllowed
 from eclaire_search.responses import error_response
-from eclaire_search.settings import Settings
 
 UNCHECKED_PATHS = ("/health",)  # liveness emits no link; probes send whatever Host they like
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from eclaire_search import translate
+from eclaire_search import query
 from eclaire_search.backend import Backend
 from eclaire_search.bundle import searchset
 from eclaire_search.errors import InvalidSearch
 from eclaire_search.paging import RESULT_WINDOW, CursorCodec, page_edges, paging_links
-from eclaire_search.params import SearchRequest
+from eclaire_search.search_request import SearchRequest
 
 
 async def search_studies(
@@ -29,7 +29,7 @@ async def search_studies(
     if cursor and not cursor.index.startswith(f"{backend.alias}-"):
         # Issued by this secret for another alias (a misconfigured deployment): not ours.
         raise InvalidSearch("_cursor: not a cursor for this service", parameter="_cursor")
-    body = translate.search_body(
+    body = query.search_body(
         request,
         search_after=cursor.after if cursor else None,
         reverse=bool(cursor and cursor.backwards),

@@ -1,8 +1,8 @@
 """The declarative table of search parameters: one row per parameter.
 
-Parsing (``params.py``), translation (``translate.py``), the CapabilityStatement
+Parsing (``search_request.py``), translation (``query.py``), the CapabilityStatement
 (``capability.py``) and the README all read this table, so adding a parameter is adding a row
-here (and, if it needs a new document field, a line in ``index_templates/``).
+here (and, if it needs a new document field, a line in ``eclaire_core/index_templates/``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import document
+from eclaire_core import ig_constants as ig
+from eclaire_core.resources import RESEARCH_STUDY_STATUSES, STATUS_SYSTEMS
 
 
 class ParamType(StrEnum):
@@ -18,31 +20,11 @@ class ParamType(StrEnum):
     DATE = "date"
     STRING = "string"
     NUMBER = "number"
-    TEXT = "special"  # _text / _content: full text, FHIR type "special"
+    TEXT = "text"  # _text / _content: full text (FHIR R4 declares them ``string``)
     NEAR = "near"  # near: a position and a radius, FHIR type "special" (as Location-near)
 
 
 DATE_PREFIXES = frozenset({"eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"})
-STATUS_SYSTEMS = frozenset(
-    {
-        "http://hl7.org/fhir/research-study-status",
-        "http://hl7.org/fhir/ValueSet/research-study-status",
-        "http://hl7.org/fhir/R4/ValueSet/research-study-status",
-    }
-)
-RESEARCH_STUDY_STATUSES = (
-    "active",
-    "administratively-completed",
-    "approved",
-    "closed-to-accrual",
-    "closed-to-accrual-and-intervention",
-    "completed",
-    "disapproved",
-    "in-review",
-    "temporarily-closed-to-accrual",
-    "temporarily-closed-to-accrual-and-intervention",
-    "withdrawn",
-)
 
 
 @dataclass(frozen=True)
@@ -64,6 +46,7 @@ class SearchParam:
     facet: str | None = None  # keyword field /api/facets counts for this parameter
     prefixes: frozenset[str] = frozenset()
     bounds: tuple[float, float] = (-(2.0**31), 2.0**31 - 1)  # numbers: what the field can hold
+    either_scheme: bool = False  # a system|code system matches in http:// and https:// forms
 
     def __post_init__(self) -> None:
         if self.type is ParamType.DATE and not self.prefixes:
@@ -71,7 +54,10 @@ class SearchParam:
 
     @property
     def fhir_type(self) -> str:
-        """The type FHIR declares: ``near`` is ``special``, as Location-near is."""
+        """The type FHIR declares: R4 defines ``_text`` and ``_content`` as ``string``;
+        ``near`` is ``special``, as Location-near is."""
+        if self.type is ParamType.TEXT:
+            return "string"
         return "special" if self.type is ParamType.NEAR else self.type.value
 
 
@@ -102,6 +88,7 @@ SEARCH_PARAMS: tuple[SearchParam, ...] = (
         "ResearchStudy.identifier",
         "Business identifier (`value` or `system|value`): EU CT, ID-RCB, NCT, ISRCTN, UTN…",
         modifiers=frozenset({"not"}),
+        either_scheme=True,
         definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-identifier",
     ),
     SearchParam(
@@ -156,7 +143,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         ParamType.STRING,
         ("title.sort",),
         "ResearchStudy.title",
-        "Title starts with (case and accents ignored); :contains, :exact.",
+        "Title starts with (case and accents ignored); :contains; :exact (case and accents count).",
         modifiers=STRING_MODIFIERS,
         definition="http://hl7.org/fhir/SearchParameter/ResearchStudy-title",
     ),
@@ -218,7 +205,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "site-city",
         ParamType.STRING,
         ("site_city",),
-        "Location.address.city (via ResearchStudy.site)",
+        "ResearchStudy.site.resolve().ofType(Location).address.city",
         "Site city starts with; case, accents, hyphens ignored (Saint-Étienne = saint etienne).",
         modifiers=STRING_MODIFIERS,
         facet="site_city.raw",
@@ -227,7 +214,7 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "site-postal-code",
         ParamType.STRING,
         ("site_postal_code",),
-        "Location.address.postalCode (via ResearchStudy.site)",
+        "ResearchStudy.site.resolve().ofType(Location).address.postalCode",
         "Site postal code starts with: 75 Paris, 971 Guadeloupe, 20 Corsica.",
         modifiers=frozenset({"exact"}),
     ),
@@ -242,7 +229,8 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "age",
         ParamType.NUMBER,
         ("age_range",),
-        "Group.characteristic (grp-age valueRange)",
+        "ResearchStudy.enrollment.resolve().ofType(Group).characteristic"
+        ".where(code.coding.exists(code = 'grp-age')).value.ofType(Range)",
         "An age in years the study admits (eq only); a study without age bands does not match.",
         prefixes=frozenset({"eq"}),
         bounds=(0, 150),
@@ -251,7 +239,8 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "gender",
         ParamType.TOKEN,
         ("gender",),
-        "Group.characteristic (grp-gender)",
+        "ResearchStudy.enrollment.resolve().ofType(Group).characteristic"
+        ".where(code.coding.exists(code = 'grp-gender')).value.ofType(CodeableConcept)",
         "Sex the study admits: male, female.",
         modifiers=TOKEN_MODIFIERS,
         systems=frozenset({GENDER_SYSTEM}),
@@ -262,7 +251,8 @@ TRIAL_FINDER_PARAMS: tuple[SearchParam, ...] = (
         "sponsor-name",
         ParamType.STRING,
         ("sponsor_name",),
-        "ResearchStudy.extension('associatedParty').extension('name')",
+        f"ResearchStudy.extension('{ig.EXT_ASSOCIATED_PARTY_R5}').extension('name')"
+        ".value.ofType(string)",
         "Sponsor name starts with (case and accents ignored); :contains, :exact.",
         modifiers=STRING_MODIFIERS,
         facet="sponsor_name.raw",
@@ -298,7 +288,8 @@ RESULT_PARAMS: dict[str, str] = {
     "_sort": "Comma list of _lastUpdated, _id, status, title, recruitment-status (joinable "
     "first), _score with text, near with near; - descends. Default with text: "
     "enrolment-boosted relevance.",
-    "_include": "*, ResearchStudy:site, ResearchStudy:enrollment, ResearchStudy:sponsor.",
+    "_include": "*, ResearchStudy:site, ResearchStudy:enrollment, ResearchStudy:sponsor"
+    " (also with their target type: ResearchStudy:site:Location).",
     "_summary": "true, text, data, count or false.",
     "_elements": "Comma list of top-level elements to return (marked SUBSETTED).",
     "_total": "none, estimate or accurate.",
@@ -318,8 +309,6 @@ SORT_FIELDS: dict[str, str] = {
     "near": "near",  # distance of the nearest site to the near position
 }
 
-INCLUDES: tuple[str, ...] = (
-    "ResearchStudy:site",
-    "ResearchStudy:enrollment",
-    "ResearchStudy:sponsor",
-)
+INCLUDES: tuple[str, ...] = tuple(include.name for include in document.INCLUDES)
+# The target type of each include, for the three-part form (``ResearchStudy:site:Location``).
+INCLUDE_TARGETS: dict[str, str] = {include.name: include.target for include in document.INCLUDES}

@@ -22,11 +22,11 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from eclaire_core.settings import Settings, get_settings
 from eclaire_search import requestctx
 from eclaire_search.errors import MalformedRequest, ServerBusy
 from eclaire_search.logs import log_config
 from eclaire_search.responses import error_response
-from eclaire_search.settings import Settings, get_settings
 
 MISSING_SECRET_STATUS = 2  # a usage error (ingest/errors.py BadUsage), before anything starts
 MISSING_SECRET = (

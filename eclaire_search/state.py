@@ -8,17 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from eclaire_core.opensearch import async_client
+from eclaire_core.resources import ASSIGNER_ORGANIZATIONS
+from eclaire_core.settings import Settings
 from eclaire_search import metrics
-from eclaire_search.backend import Backend, create_client
+from eclaire_search.backend import Backend
 from eclaire_search.heavy import HeavyWork
 from eclaire_search.paging import CursorCodec
-from eclaire_search.settings import Settings
-
-
-def assigner_organizations() -> dict[str, dict[str, Any]]:
-    from ingest.mapping import ASSIGNER_ORGANIZATIONS  # fixed resources shared with ingest
-
-    return dict(ASSIGNER_ORGANIZATIONS)
 
 
 @dataclass
@@ -28,7 +24,9 @@ class AppState:
     cursors: CursorCodec
     tz: ZoneInfo
     heavy: HeavyWork
-    assigners: dict[str, dict[str, Any]] = field(default_factory=assigner_organizations)
+    assigners: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: dict(ASSIGNER_ORGANIZATIONS)
+    )
     cache: dict[str, Any] = field(default_factory=dict)
 
     async def data_timestamp(self, max_age: float = 5.0) -> str | None:
@@ -50,7 +48,7 @@ class AppState:
         return cls(
             settings=settings,
             backend=Backend(
-                create_client(settings), settings.index_alias, settings.opensearch_timeout
+                async_client(settings), settings.index_alias, settings.opensearch_timeout
             ),
             cursors=CursorCodec(secret),
             tz=ZoneInfo(settings.timezone),

@@ -1,7 +1,7 @@
 """What a person may write in ``_text`` / ``_content``: words, "phrases", OR, NOT and grouping.
 
-Rulings A8: the user's syntax is limited to those four; everything else is plain words. The
-text is parsed here into a small tree that ``translate.py`` turns into match queries, so no
+Rulings API-8: the user's syntax is limited to those four; everything else is plain words. The
+text is parsed here into a small tree that ``query.py`` turns into match queries, so no
 user text ever reaches an engine-side query parser (``query_string`` nor
 ``simple_query_string``). Pure, and forgiving: an unclosed quote or bracket closes at the end,
 a stray operator is ignored, nothing a person types is an error.

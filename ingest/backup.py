@@ -20,7 +20,7 @@ from typing import Any
 from opensearchpy import OpenSearch
 from opensearchpy import exceptions as os_errors
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.errors import LoadFailed, LoadRefused
 from ingest.loader import alias_indices
 

@@ -2,10 +2,10 @@
 
 One document per study. The full ResearchStudy, its Group, Locations and sponsor
 Organization are stored (not indexed) as JSON strings, so a read or an ``_include`` costs
-one fetch and no re-encoding (``eclaire_search/stored.py``). The raw
-source fields are stored once, as the ResearchStudy's narrative (rulings R11), not again
+one fetch and no re-encoding (``eclaire_core/stored.py``). The raw
+source fields are stored once, as the ResearchStudy's narrative (RES-11), not again
 beside it. The flat fields are what the search parameters query;
-``index_templates/studies.json`` declares them (``dynamic: strict``).
+``eclaire_core/index_templates/studies.json`` declares them (``dynamic: strict``).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 import orjson
 
-from eclaire_search import ig_constants as ig
-from eclaire_search import stored
-from eclaire_search.gazetteer import gazetteer
+from eclaire_core import ig_constants as ig
+from eclaire_core import stored
+from eclaire_core.gazetteer import gazetteer
 from ingest.mapping import MappedStudy
 from ingest.translation_slots import english_texts
 
@@ -33,7 +33,7 @@ _HASH_CHUNK = 2000
 
 
 def content_hash(study: MappedStudy) -> str:
-    """Hash of what a client can see, minus the bookkeeping the indexer itself sets (R12)."""
+    """Hash of what a client can see, minus the bookkeeping the indexer itself sets (RES-12)."""
     resource = {k: v for k, v in study.research_study.items() if k != "meta"}
     payload = orjson.dumps(
         [resource, study.group, study.locations, study.organizations],
@@ -192,7 +192,7 @@ def site_points(addresses: list[dict[str, Any]]) -> list[dict[str, float]]:
 def to_document(
     study: MappedStudy, *, version_id: int, last_updated: str, digest: str | None = None
 ) -> dict[str, Any]:
-    """The indexed document; ``meta.versionId``/``lastUpdated`` are the indexer's (R12)."""
+    """The indexed document; ``meta.versionId``/``lastUpdated`` are the indexer's (RES-12)."""
     resource = dict(study.research_study)
     resource["meta"] = {
         **resource.get("meta", {}),
@@ -244,7 +244,7 @@ def to_document(
         "criteria_text": _criteria_text(study.group),
         "title_en": title_en,
         "content_en": content_en,
-        # Pre-serialised once here, sent as stored bytes by the API (eclaire_search/stored.py).
+        # Pre-serialised once here, sent as stored bytes by the API (eclaire_core/stored.py).
         "resource": stored.dumps(resource),
         "group": stored.dumps(study.group) if study.group else None,
         "locations": [stored.dumps(r) for r in study.locations],

@@ -27,9 +27,8 @@ from urllib.parse import urljoin
 import httpx
 import orjson
 
+from eclaire_core.resources import ASSIGNER_ORGANIZATIONS, owner
 from ingest.errors import HarvestStopped, SourceUnreachable
-from ingest.fhir.grouping import owner
-from ingest.mapping.organization import ASSIGNER_ORGANIZATIONS
 
 DEFAULT_COUNT: Final = 200
 STATE_SUFFIX: Final = ".harvest.json"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.errors import InputError
 
 

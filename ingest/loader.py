@@ -7,7 +7,7 @@ accident: a full load whose index holds no study, or fewer than ``min_load_share
 index's, is refused (``LoadSummary.refused`` says why) and its index deleted — the live one is
 untouched and the dead letters tell what went wrong; an incremental run that would delete more
 than ``max_delete_share`` of the live studies as vanished deletes none. ``allow_shrink`` lifts
-both guards for deliberate cases. Versions follow rulings R12: an
+both guards for deliberate cases. Versions follow RES-12: an
 unchanged study keeps ``versionId`` and ``lastUpdated`` across reloads; a changed one gets
 ``versionId + 1`` and ``lastUpdated`` = its document date if that is newer, else the run time.
 """
@@ -24,16 +24,14 @@ from typing import Any
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_errors
 
-from eclaire_search import stored
-from eclaire_search.backend import OrjsonSerializer
-from eclaire_search.settings import PROJECT_ROOT, Settings
-from ingest import analysis
+from eclaire_core import stored
+from eclaire_core.settings import Settings
+from eclaire_core.templates import index_body, template_version
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.documents import content_hash, to_document
 from ingest.errors import LoadFailed
 from ingest.mapping import MappedStudy, Unpublished
 
-TEMPLATE = PROJECT_ROOT / "index_templates" / "studies.json"
 STATE_FIELDS = ["content_hash", "version_id", "last_updated"]
 
 
@@ -64,35 +62,6 @@ class LoadSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-def create_sync_client(settings: Settings, timeout: float = 60.0) -> OpenSearch:
-    """The ingest client: generous timeouts and retries, unlike the API's (it is a batch job)."""
-    auth = (
-        (settings.opensearch_user, settings.opensearch_password or "")
-        if settings.opensearch_user
-        else None
-    )
-    return OpenSearch(
-        hosts=settings.opensearch_hosts,
-        http_auth=auth,
-        verify_certs=settings.opensearch_verify_certs,
-        ca_certs=settings.opensearch_ca_file,
-        timeout=timeout,
-        max_retries=3,
-        retry_on_timeout=True,
-        serializer=OrjsonSerializer(),
-    )
-
-
-def index_body() -> dict[str, Any]:
-    return analysis.inline(TEMPLATE)
-
-
-def template_version() -> str:
-    """Fingerprint of index_templates/studies.json and its synonym files, kept in each index's
-    mapping _meta."""
-    return analysis.fingerprint(TEMPLATE)
 
 
 def index_template_version(client: OpenSearch, index: str) -> str | None:

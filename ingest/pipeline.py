@@ -14,12 +14,14 @@ from typing import Any, Literal
 
 import orjson
 
-from eclaire_search.settings import Settings
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunSummary
 from ingest.deadletter import DeadLetterSink, DeadLetterWriter
 from ingest.errors import LoadRefused
-from ingest.loader import Loader, LoadSummary, create_sync_client, indexed_state, unchanged_in
+from ingest.export_source import map_exports
+from ingest.loader import Loader, LoadSummary, indexed_state, unchanged_in
 from ingest.mapping import MappedStudy, Unpublished
-from ingest.mapping_run import RunSummary, map_exports
 from ingest.translation import TranslationSummary, translation_step
 
 Mode = Literal["full", "incremental"]
@@ -74,7 +76,7 @@ def run_ingest(
     tick = time.perf_counter()
     mapping = RunSummary()
     translation = TranslationSummary()
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     step = None
     try:
         with DeadLetterWriter(run_dir / "dead-letters.ndjson") as dead:

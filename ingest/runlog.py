@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import orjson
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.errors import IngestError
 
 

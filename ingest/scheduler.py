@@ -19,10 +19,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from opensearchpy import exceptions as os_errors
 
-from eclaire_search.settings import Settings
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
 from ingest.errors import IngestError, InputError, LoadRefused, engine_failure
 from ingest.inputs import check_files, newest_inputs, problem
-from ingest.loader import create_sync_client
 from ingest.lock import LOCK_INDEX, LockHeld, lease, probe
 from ingest.pipeline import IngestResult, run_ingest
 from ingest.runlog import record_failure
@@ -49,7 +49,7 @@ class Check:
 
 
 def _engine_checks(settings: Settings) -> list[Check]:
-    client = create_sync_client(settings, timeout=10.0)
+    client = sync_client(settings, timeout=10.0)
     try:
         try:
             info = client.info()
@@ -111,7 +111,7 @@ def run_once(paths: Sequence[Path] | None, settings: Settings) -> IngestResult:
     chosen = list(paths) if paths is not None else newest_inputs(settings)
     check_files(chosen)
     logger.info("run on %s", ", ".join(str(p) for p in chosen))
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         with lease(client, JOB_LOCK):
             result = run_ingest(chosen, settings, "incremental")

@@ -17,7 +17,7 @@ from typing import Any, Final, Protocol, runtime_checkable
 
 from opensearchpy import OpenSearch
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.mapping import MappedStudy, Unpublished
 from ingest.translation_memory import TranslationMemory
 from ingest.translation_slots import (

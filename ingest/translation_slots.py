@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.mapping import MappedStudy
 
 TRANSLATION_EXT: Final = "http://hl7.org/fhir/StructureDefinition/translation"

@@ -1,4 +1,4 @@
-"""Build ``eclaire_search/data/communes.tsv.gz``: French communes, postal codes, coordinates.
+"""Build ``eclaire_core/data/communes.tsv.gz``: French communes, postal codes, coordinates.
 
 No package carries French communes *with* postal codes *and* coordinates, so the table joins two
 maintained ones at build time (never at run time):
@@ -29,11 +29,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from eclaire_search.gazetteer import distance_km, fold
+from eclaire_core.gazetteer import distance_km, fold
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMMUNES_JSON = REPO_ROOT / "node_modules/@etalab/decoupage-administratif/data/communes.json"
-OUTPUT = REPO_ROOT / "eclaire_search" / "data" / "communes.tsv.gz"
+OUTPUT = REPO_ROOT / "eclaire_core" / "data" / "communes.tsv.gz"
 OVERSEAS = {"971": "GP", "972": "MQ", "973": "GF", "974": "RE", "976": "YT"}
 MAX_SPREAD_KM = 15.0
 Index = dict[tuple[str, str], list[dict[str, Any]]]

@@ -1,4 +1,4 @@
-"""Generate ``eclaire_search/ig_constants.py`` from the ECLAIRE IG package.
+"""Generate ``eclaire_core/ig_constants.py`` from the ECLAIRE IG package.
 
 Canonical URLs and codes must never be typed from memory: this script reads them from the IG
 package (``../shared/ig/ans.fhir.fr.eclaire-<version>/``, the repository's sibling directory) and

@@ -34,7 +34,7 @@ def opensearch_url() -> Iterator[str]:
             config = container.get_config()
             yield f"http://{config['host']}:{config['port']}"
     else:
-        from eclaire_search import localnode
+        from devtools import localnode
 
         node = localnode.NODES["test"]
         already_running = localnode.cluster_info(node.url) is not None

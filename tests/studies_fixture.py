@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
 from ingest.pipeline import IngestResult, run_ingest
 
 ETATS = [  # (source etat, FHIR status) cycled over the records
@@ -152,7 +152,9 @@ def riph_record(i: int, etat: str, code: str, number: str, title: str) -> dict[s
 
 def write_exports(directory: Path) -> list[Expected]:
     """Write the three export files; return what each published study must look like."""
-    ctis, dm, jarde = [], [], []
+    ctis: list[dict[str, Any]] = []
+    dm: list[dict[str, Any]] = []
+    jarde: list[dict[str, Any]] = []
     expected: list[Expected] = []
 
     def add(
@@ -223,7 +225,7 @@ def alias_settings(opensearch_url: str, prefix: str, data_dir: Path, **overrides
 
 
 def drop_alias(settings: Settings) -> None:
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     client.indices.delete(index=f"{settings.index_alias}-*")
     client.close()
 

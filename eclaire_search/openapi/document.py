@@ -230,10 +230,23 @@ def fhir_paths() -> dict[str, Json]:
             }
         },
         "/R4/ResearchStudy": {"get": search},
-        "/R4/ResearchStudy/_search": {"post": post},
+        "/R4/ResearchStudy/_search": {
+            "get": search_operation(
+                "searchResearchStudyGetSearch", "Search studies (GET on _search, as HAPI sends it)"
+            ),
+            "post": post,
+        },
     }
+    post["responses"].update(errors("UnsupportedMediaType"))
     for kind, description in READ_TYPES.items():
         paths[f"/R4/{kind}/{{id}}"] = read_operation(kind, description)
+    vread = read_operation("ResearchStudy", "The current version; any other version is a 404.")
+    vread["get"]["operationId"] = "vreadResearchStudy"
+    vread["get"]["summary"] = "Read the current version of a ResearchStudy"
+    vread["get"]["parameters"].insert(
+        1, {"name": "vid", "in": "path", "required": True, "schema": {"type": "string"}}
+    )
+    paths["/R4/ResearchStudy/{id}/_history/{vid}"] = vread
     return paths
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from eclaire_search.facets import FACETS, MAX_FACET_SIZE
-from eclaire_search.params import FORMATS_JSON, FORMATS_XML, SUMMARY_VALUES, TOTAL_VALUES
+from eclaire_search.search_request import FORMATS_JSON, FORMATS_XML, SUMMARY_VALUES, TOTAL_VALUES
 from eclaire_search.searchparams import (
     BY_NAME,
     INCLUDES,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eclaire_core.resources import RESEARCH_STUDY_STATUSES
 from eclaire_search.errors import (
     BackendError,
     BackendUnavailable,
@@ -18,11 +19,11 @@ from eclaire_search.errors import (
     NotAcceptable,
     ResourceNotFound,
     TooManyRequests,
+    UnsupportedMediaType,
 )
 from eclaire_search.export import CSV_COLUMNS
 from eclaire_search.facets import FACETS
 from eclaire_search.responses import FHIR_JSON
-from eclaire_search.searchparams import RESEARCH_STUDY_STATUSES
 from eclaire_search.statistics import KEYS
 
 Json = dict[str, Any]
@@ -168,6 +169,9 @@ ERRORS: dict[str, FHIRError] = {
         "The results this link pages through were replaced by a newer data load and are gone; "
         "start the search again from its first page"
     ),
+    "UnsupportedMediaType": UnsupportedMediaType(
+        "POST _search takes application/x-www-form-urlencoded parameters, not application/json"
+    ),
     "TooManyRequests": TooManyRequests(
         "At most 1 exports at a time per client; wait for yours to finish", retry_after=10
     ),
@@ -179,7 +183,8 @@ ERRORS: dict[str, FHIRError] = {
 ERROR_TEXT = {
     "BadRequest": "Malformed parameter, modifier or prefix",
     "NotFound": "Unknown id or resource type",
-    "NotAcceptable": "A format other than JSON was asked for (_format=xml)",
+    "NotAcceptable": "A format other than JSON was asked for (_format=xml, Accept: XML only)",
+    "UnsupportedMediaType": "A POST _search body that is not a form",
     "Gone": "The index a paging cursor walks was pruned by later loads; start again",
     "TooManyRequests": "Over a cap on heavy work (exports, big pages); see Retry-After",
     "Unavailable": "OpenSearch unreachable or the index not loaded; retry later",

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from eclaire_search.pages import labels
 from eclaire_search.pages.study import (
     Contact,

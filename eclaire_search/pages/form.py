@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from eclaire_search.gazetteer import Place, gazetteer
+from eclaire_core.gazetteer import Place, gazetteer
 from eclaire_search.pages import labels
 from eclaire_search.searchparams import BY_NAME
 

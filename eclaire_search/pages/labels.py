@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 STATUS = {
     "active": "En cours",
@@ -23,7 +23,7 @@ STATUS = {
     "temporarily-closed-to-accrual-and-intervention": "Suspendue (inclusions et traitements)",
     "withdrawn": "Abandonnée",
 }
-# The statuses ECLAIRE publishes (technical document §2.4.2), in the order a person scans them.
+# The statuses ECLAIRE publishes (DOC-2.4.2), in the order a person scans them.
 ECLAIRE_STATUSES = (
     "active",
     "approved",
@@ -91,7 +91,3 @@ def french_date(value: str | None) -> str:
         return value
     day = "1er" if moment.day == 1 else str(moment.day)
     return f"{day} {MONTHS[moment.month - 1]} {moment.year}"
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count in (0, 1) else many}"

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from eclaire_search.gazetteer import Place, distance_km, gazetteer
+from eclaire_core.gazetteer import Place, distance_km, gazetteer
+from eclaire_core.meddra import MeddraTable
+from eclaire_core.resources import GROUP_SUFFIX, SITE_ID
 from eclaire_search.geo import DISTANCE_EXTENSION
 from eclaire_search.pages.detail import eligibility_of
 from eclaire_search.pages.form import (
@@ -23,10 +25,7 @@ from eclaire_search.pages.form import (
     SearchForm,
 )
 from eclaire_search.pages.study import Summary, address_lines, summary_of
-from eclaire_search.routes.fhir import SITE_ID
-from ingest.mapping import MeddraTable
 
-GROUP_SUFFIX = "-enrollment-group"
 PAGES_AROUND = 2  # page numbers shown either side of the current one
 
 # facet (search parameter name) → form field it fills, in display order
@@ -83,7 +82,7 @@ def summaries(bundle: dict[str, Any], place: Place | None = None) -> list[Summar
         if search.get("mode") == "match":
             studies.append((resource, entry_distance(search)))
         elif search.get("mode") == "include" and resource["resourceType"] == "Location":
-            match = SITE_ID.match(resource["id"])
+            match = SITE_ID.fullmatch(resource["id"])
             if match:
                 sites.setdefault(match["study"], []).append(resource)
         elif search.get("mode") == "include" and resource["resourceType"] == "Group":

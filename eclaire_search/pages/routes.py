@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from eclaire_search import stored
+from eclaire_core import stored
 from eclaire_search.errors import BackendUnavailable, CursorExpired, InvalidSearch
 from eclaire_search.facets import facets_body, facets_from
 from eclaire_search.openapi import openapi_json
@@ -41,9 +41,9 @@ from eclaire_search.pages.results import (
     summaries,
 )
 from eclaire_search.pages.security import DOCS_CSP
-from eclaire_search.params import SearchRequest, parse_search
-from eclaire_search.routes.fhir import FHIR_ID, base_url, state
+from eclaire_search.routes.common import FHIR_ID, base_url, state
 from eclaire_search.search import search_studies
+from eclaire_search.search_request import SearchRequest, parse_search
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STUDY_FIELDS = ["resource", "group", "locations", "organizations"]

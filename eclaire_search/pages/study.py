@@ -2,7 +2,8 @@
 
 Everything is read from the resources as the API serves them (ResearchStudy, its Group,
 Locations and sponsor Organization), so the page shows nothing the API does not publish.
-Source summaries may hold HTML: :func:`clean_html` keeps a few harmless tags and drops the rest.
+Summaries are markdown (possibly with HTML, from mirrored data): :func:`clean_html` renders them
+and keeps a few harmless tags.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nh3
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from eclaire_search.pages import labels
 from eclaire_search.searchparams import HL7_PHASE
 
 Resource = dict[str, Any]
 SUMMARY_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i"}
 SNIPPET_LENGTH = 280
+MARKDOWN = MarkdownIt("commonmark", {"html": True})
 BLOCK = re.compile(r"</?(?:br|p|li|ul|ol|div|h[1-6])\b[^>]*>", re.IGNORECASE)  # a space in text
 
 
@@ -29,14 +32,20 @@ def clean_html(text: str | None) -> Markup:
     """Sanitised source HTML: basic tags only, no attributes, links, scripts or styles."""
     if not text:
         return Markup("")
-    return Markup(nh3.clean(text, tags=SUMMARY_TAGS, attributes={}, link_rel=None))
+    return Markup(nh3.clean(_render(text), tags=SUMMARY_TAGS, attributes={}, link_rel=None))
+
+
+def _render(text: str) -> str:
+    """The summary is FHIR markdown (mapping turns source HTML into it); mirrored production
+    data may still hold HTML, which CommonMark passes through to nh3."""
+    return str(MARKDOWN.render(text))
 
 
 def plain_text(text: str | None, limit: int = SNIPPET_LENGTH) -> str:
     """Tags removed (``<br>`` becomes a space), cut at a word; escaped later by the template."""
     if not text:
         return ""
-    spaced = BLOCK.sub(" ", text)
+    spaced = BLOCK.sub(" ", _render(text))
     flat = " ".join(html.unescape(nh3.clean(spaced, tags=set())).split())
     if len(flat) <= limit:
         return flat

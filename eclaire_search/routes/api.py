@@ -19,12 +19,12 @@ from eclaire_search.export import (
     page_size,
 )
 from eclaire_search.facets import facet_names, facet_size, facets_body, facets_from
-from eclaire_search.routes.fhir import read_search, state
+from eclaire_search.routes.common import read_search, state
 from eclaire_search.statistics import statistics_body, statistics_from
 
 
 async def statistics(request: Request) -> Response:
-    """Cached per concrete index (rulings A7): a swap changes the key, so figures never lag."""
+    """Cached per concrete index (API-7): a swap changes the key, so figures never lag."""
     app = state(request)
     index = await app.backend.current_index()
     if index is None:
@@ -44,9 +44,6 @@ async def facets(request: Request) -> Response:
     search = await read_search(request, own=("fields", "size"))
     response = await state(request).backend.search(facets_body(search, names, size))
     return JSONResponse(facets_from(response, names))
-
-
-CSV_HEADERS = {"Content-Disposition": 'attachment; filename="eclaire-studies.csv"'}
 
 
 async def export(request: Request) -> Response:
@@ -73,7 +70,7 @@ async def export(request: Request) -> Response:
         release()
         raise
     hits = hits_of(first, pages)
-    stream = csv_stream(hits) if as_csv else ndjson_stream(hits, search)
+    stream = csv_stream(hits) if as_csv else ndjson_stream(hits, search, app.assigners)
     return ExportResponse(
         stream,
         release=release,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -10,64 +9,42 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from eclaire_search import stored
-from eclaire_search.budget import check_budget
+from eclaire_core import stored
+from eclaire_core.document import PART_OF_TYPE, RESOURCE
+from eclaire_core.resources import owner
+from eclaire_core.stored import Stored
 from eclaire_search.capability import capability_statement, custom_search_parameter
 from eclaire_search.clientaddr import client_address
-from eclaire_search.errors import MethodNotAllowed, NotSupported, ResourceNotFound
-from eclaire_search.origin import fhir_base
-from eclaire_search.params import SearchRequest, check_format, parse_search
+from eclaire_search.errors import (
+    MethodNotAllowed,
+    NotSupported,
+    ResourceNotFound,
+)
 from eclaire_search.responses import FHIRResponse
+from eclaire_search.routes.common import (
+    FHIR_ID,
+    base_url,
+    check_formats,
+    pretty,
+    read_search,
+    state,
+)
 from eclaire_search.search import search_studies
+from eclaire_search.search_request import check_accept
 from eclaire_search.state import AppState
-from eclaire_search.stored import Stored
 
 READ_ONLY_TYPES = ("Group", "Location", "Organization", "SearchParameter")
-SITE_ID = re.compile(r"^(?P<study>.+)-(?P<index>\d+)-site$")
-FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 STARTED = datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def state(request: Request) -> AppState:
-    return request.app.state.eclaire  # type: ignore[no-any-return]
-
-
-def base_url(request: Request) -> str:
-    """The FHIR base of emitted links (``origin.fhir_base``: configured or trusted Host)."""
-    return fhir_base(request)
-
-
-def pretty(request: Request) -> bool:
-    return request.query_params.get("_pretty") == "true"
-
-
 async def metadata(request: Request) -> Response:
-    check_format(request.query_params.get("_format"))
+    check_formats(request)
     return FHIRResponse(capability_statement(base_url(request), STARTED), pretty=pretty(request))
-
-
-async def read_search(request: Request, own: tuple[str, ...] = ()) -> SearchRequest:
-    """The typed search of a GET query string or POST form; ``own`` names route options."""
-    app = state(request)
-    items = list(request.query_params.multi_items())
-    if request.method == "POST":
-        form = await request.form()
-        items += [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    strict = "handling=strict" in request.headers.get("prefer", "").replace(" ", "")
-    items = [(k, v) for k, v in items if k not in own]
-    parsed = parse_search(
-        items,
-        default_count=app.settings.default_count,
-        max_count=app.settings.max_count,
-        tz=app.tz,
-        strict=strict,
-    )
-    check_budget(items, parsed, app.settings)  # GET and POST alike, before the engine
-    return parsed
 
 
 async def search(request: Request) -> Response:
     app = state(request)
+    check_accept(request.headers.get("accept"))
     search_request = await read_search(request)
     with app.heavy.page(search_request, client_address(request.scope)):  # 429 over the caps
         bundle = await search_studies(
@@ -85,33 +62,23 @@ async def search(request: Request) -> Response:
 
 
 async def locate(app: AppState, kind: str, resource_id: str, base: str) -> Stored | None:
-    """Find one resource: every one of them lives inside its study's document (stored JSON,
-    sent as it is: eclaire_search/stored.py)."""
-    if kind == "ResearchStudy":
-        source = await app.backend.get_source(resource_id, ["resource"])
-        return source["resource"] if source else None
+    """Find one resource: every one of them lives inside its study's document, which its id
+    names (``eclaire_core.resources.owner``), as stored JSON sent as it is
+    (``eclaire_core/stored.py``); the assigners and SearchParameters are fixed."""
     if kind == "SearchParameter":
         return custom_search_parameter(resource_id, base)
     if kind == "Organization" and resource_id in app.assigners:
         return app.assigners[resource_id]
-    if kind == "Group" and resource_id.endswith("-enrollment-group"):
-        source = await app.backend.get_source(
-            resource_id.removesuffix("-enrollment-group"), ["group"]
-        )
-        return (source.get("group") or None) if source else None  # an empty Group is never served
-    if kind == "Organization" and resource_id.endswith("-primary-sponsor"):
-        study_id = resource_id.removesuffix("-primary-sponsor")
-        source = await app.backend.get_source(study_id, ["organizations"])
-        organizations = (source or {}).get("organizations") or []
-        found = [o for o in organizations if stored.key(o)[1] == resource_id]
-        return found[0] if found else None
-    match = SITE_ID.match(resource_id)
-    if kind == "Location" and match:
-        source = await app.backend.get_source(match["study"], ["locations"])
-        sites = (source or {}).get("locations") or []
-        found = [loc for loc in sites if stored.key(loc)[1] == resource_id]
-        return found[0] if found else None
-    return None
+    study_id = owner(kind, resource_id)
+    part = RESOURCE if kind == "ResearchStudy" else PART_OF_TYPE.get(kind)
+    if study_id is None or part is None:
+        return None
+    source = await app.backend.get_source(study_id, [part])
+    found = (source or {}).get(part)
+    if isinstance(found, list):
+        matches = [r for r in found if stored.key(r)[1] == resource_id]
+        return matches[0] if matches else None
+    return found or None  # an empty Group is never served
 
 
 def not_modified(request: Request, etag: str | None, last_modified: datetime | None) -> bool:
@@ -125,10 +92,11 @@ def not_modified(request: Request, etag: str | None, last_modified: datetime | N
     return False
 
 
-async def read(request: Request) -> Response:
+async def find(request: Request) -> Stored:
+    """The resource the path names, or a 404."""
     kind = request.path_params["type"]
     resource_id = request.path_params["id"]
-    check_format(request.query_params.get("_format"))
+    check_formats(request)
     if kind not in ("ResearchStudy", *READ_ONLY_TYPES):
         raise ResourceNotFound(f"Resource type {kind!r} is not served here")
     resource = None
@@ -136,6 +104,29 @@ async def read(request: Request) -> Response:
         resource = await locate(state(request), kind, resource_id, base_url(request))
     if resource is None:
         raise ResourceNotFound(f"{kind}/{resource_id} is not known")
+    return resource
+
+
+async def read(request: Request) -> Response:
+    return answer(request, await find(request))
+
+
+async def vread(request: Request) -> Response:
+    """Only the current version is kept: it is served, any other is a 404 that says so."""
+    resource = await find(request)
+    wanted = request.path_params["vid"]
+    current = stored.meta(resource).get("versionId")
+    if wanted != current:
+        kind, resource_id = request.path_params["type"], request.path_params["id"]
+        held = f"the current one, {current}" if current else "none (it is not versioned)"
+        raise ResourceNotFound(
+            f"{kind}/{resource_id} version {wanted!r} is not kept: the only version held is {held}"
+        )
+    return answer(request, resource)
+
+
+def answer(request: Request, resource: Stored) -> Response:
+    """One resource with its ETag and Last-Modified, or a 304 when the client has it."""
     meta = stored.meta(resource)
     headers: dict[str, str] = {}
     etag = f'W/"{meta["versionId"]}"' if meta.get("versionId") else None
@@ -151,7 +142,7 @@ async def read(request: Request) -> Response:
 
 
 async def type_level(request: Request) -> Response:
-    """A search on a read-only or unknown type (rulings A5)."""
+    """A search on a read-only or unknown type (API-5)."""
     kind = request.path_params["type"]
     if kind in READ_ONLY_TYPES:
         raise NotSupported(
@@ -169,10 +160,11 @@ WRITES = ["POST", "PUT", "PATCH", "DELETE"]
 routes = [
     Route("/metadata", metadata, methods=["GET"]),
     Route("/ResearchStudy", search, methods=["GET"]),
-    Route("/ResearchStudy/_search", search, methods=["POST"]),
+    Route("/ResearchStudy/_search", search, methods=["GET", "POST"]),  # GET: HAPI's GET_WITH_SEARCH
     Route("/ResearchStudy", write_refused, methods=WRITES),
     Route("/{type}", type_level, methods=["GET"]),
     Route("/{type}", write_refused, methods=WRITES),
     Route("/{type}/{id}", read, methods=["GET"]),
     Route("/{type}/{id}", write_refused, methods=WRITES),
+    Route("/{type}/{id}/_history/{vid}", vread, methods=["GET"]),
 ]

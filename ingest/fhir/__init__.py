@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from ingest.fhir.grouping import DEFAULT_WINDOW
-from ingest.fhir.run import fhir_source, map_fhir
+from ingest.fhir.source import fhir_source, map_fhir
 
 __all__ = ["DEFAULT_WINDOW", "fhir_source", "map_fhir"]

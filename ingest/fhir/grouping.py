@@ -21,38 +21,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
+from eclaire_core.resources import ASSIGNER_ORGANIZATIONS, owner
 from ingest.fhir.normalise import canonical_extension_url, is_placeholder
 from ingest.fhir.reader import Resource
-from ingest.mapping.group import GROUP_SUFFIX
-from ingest.mapping.organization import ASSIGNER_ORGANIZATIONS, SPONSOR_SUFFIX
 
 DEFAULT_WINDOW: Final = 2000
-"""Studies kept waiting for their resources: twice the largest search page (R A2: 1000)."""
+"""Studies kept waiting for their resources: twice the largest search page (API-2: 1000)."""
 FHIR_ID: Final = re.compile(r"[A-Za-z0-9\-.]{1,64}")
-SITE_ID: Final = re.compile(r"(?P<study>.+)-(?P<index>\d+)-site")
 STUDY_TYPES: Final = ("ResearchStudy", "Group", "Location", "Organization")
 
 Key = tuple[str, str]
 """(resourceType, id)"""
-
-
-def owner(resource_type: str, resource_id: str) -> str | None:
-    """The study id a resource belongs to, by its id pattern; None if it belongs to none."""
-    if resource_type == "ResearchStudy":
-        return resource_id
-    if resource_type == "Group" and resource_id.endswith(GROUP_SUFFIX):
-        return resource_id.removesuffix(GROUP_SUFFIX) or None
-    if resource_type == "Location" and (match := SITE_ID.fullmatch(resource_id)):
-        return match["study"]
-    if resource_type == "Organization" and resource_id.endswith(SPONSOR_SUFFIX):
-        return resource_id.removesuffix(SPONSOR_SUFFIX) or None
-    return None
-
-
-def site_index(location_id: str) -> int:
-    match = SITE_ID.fullmatch(location_id)
-    return int(match["index"]) if match else -1
 
 
 def _reference(value: Any) -> Key | None:

@@ -4,13 +4,13 @@ The index must be uniform whatever fed it, so on the way in:
 
 - extension URLs of the production API (``https://hl7.org/fhir/R4/researchstudy-definitions
   .html#ResearchStudy.descriptionSummary``, ``https://hl7.org/fhir/5.0/StructureDefinition/
-  extension-ResearchStudy.…``) become the IG canonical ones (rulings R4);
+  extension-ResearchStudy.…``) become the IG canonical ones (RES-4);
 - the MedDRA system ``http://terminology.hl7.org/CodeSystem/mdr`` becomes
-  ``https://www.meddra.org`` (R14); a coding of an IG CodeSystem served with an older IG
-  version (0.1.0, 0.2.0, 0.3.0) gets the package's (R5), and strings lose the leading and
+  ``https://www.meddra.org`` (RES-14); a coding of an IG CodeSystem served with an older IG
+  version (0.1.0, 0.2.0, 0.3.0) gets the package's (RES-5), and strings lose the leading and
   trailing whitespace FHIR forbids;
 - the placeholders ``INDISPONIBLE`` and ``Donnée(s) non disponible(s)`` that the production API
-  carries in optional fields are dropped with a counted warning (R15), and so is whatever they
+  carries in optional fields are dropped with a counted warning (RES-15), and so is whatever they
   leave empty: an element with no content, an extension with no value, a narrative with no
   ``div`` (FHIR forbids empty elements);
 - an extension served without ``url`` (2023 contacts: the name, address and affiliation) gets
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.fhir.placement import place
 from ingest.mapping.codes import MEDDRA_SYSTEM
 from ingest.sources.text import fold, warn

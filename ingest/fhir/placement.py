@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.sources.text import warn
 
 _BY_SHAPE: Final[dict[tuple[str, str], str]] = {

@@ -18,7 +18,7 @@ of its own kind, so a run summary tells how much of a mirror was out of shape:
 - ``empty-telecom`` / ``empty-contact``: a ContactPoint without value or extension, a contact
   with nothing but its type, are dropped;
 - ``narrative-added``: a study served without narrative gets a short generated one (dom-6);
-- Group: ``group-description`` (``characteristic.description``, R6 only) becomes the R6
+- Group: ``group-description`` (``characteristic.description``, R6 only) becomes the RES-6
   criterion form, ``group-exclude`` (missing ``exclude``) becomes false, ``group-empty-code``
   drops a characteristic left without code; ``contained-group``: a contained Group (IG 0.1.0)
   becomes the study's ``{id}-enrollment-group``.
@@ -28,11 +28,11 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
+from eclaire_core.resources import ORGANIZATION_PROFILE, group_id
 from ingest.mapping.codes import MEDDRA_SYSTEM, eclaire_coding
-from ingest.mapping.group import GROUP_SUFFIX
+from ingest.mapping.markdown import html_to_markdown
 from ingest.mapping.narrative import generated_narrative
-from ingest.mapping.organization import ORGANIZATION_PROFILE
 from ingest.sources.text import fold, warn
 
 LABELS: Final = frozenset(
@@ -241,7 +241,7 @@ def hoist_contained_group(study: dict[str, Any], warnings: list[str]) -> dict[st
     groups = [r for r in contained if r.get("resourceType") == "Group"]
     if not groups:
         return None
-    group = {**groups[0], "id": f"{study['id']}{GROUP_SUFFIX}"}
+    group = {**groups[0], "id": group_id(study["id"])}
     local = f"#{groups[0].get('id')}"
     kept = [e for e in study.get("enrollment") or [] if e.get("reference") != local]
     first: dict[str, Any] = next(
@@ -253,9 +253,34 @@ def hoist_contained_group(study: dict[str, Any], warnings: list[str]) -> dict[st
     return group
 
 
+def _recruitment_period(study: dict[str, Any], warnings: list[str]) -> None:
+    """Both ends as dates, as the mapping writes them (MAP-3): production served a date-time
+    start beside a date end, which FHIR's per-1 cannot compare on the same day."""
+    for ext in study.get("extension") or []:
+        period = ext.get("valuePeriod") if ext.get("url") == ig.EXT_RECRUITMENT_PERIOD else None
+        if not isinstance(period, dict):
+            continue
+        for end in ("start", "end"):
+            value = period.get(end)
+            if isinstance(value, str) and len(value) > 10 and value[4:5] == "-":
+                period[end] = value[:10]
+                warn(warnings, "period-precision", f"recruitment period {end} {value!r} as a date")
+
+
+def _summary_markdown(study: dict[str, Any], warnings: list[str]) -> None:
+    """The summary as markdown without HTML (MAP-21), as the mapping writes it."""
+    for ext in study.get("extension") or []:
+        text = ext.get("valueMarkdown") if ext.get("url") == ig.EXT_DESCRIPTION_SUMMARY_R5 else None
+        if isinstance(text, str) and "<" in text and (markdown := html_to_markdown(text)) != text:
+            ext["valueMarkdown"] = markdown
+            warn(warnings, "summary-markdown", "HTML of the summary rewritten as markdown")
+
+
 def repair_study(study: dict[str, Any], sponsor_name: str | None, warnings: list[str]) -> None:
     """Repair one normalised ResearchStudy in place."""
     _profile(study, warnings)
+    _recruitment_period(study, warnings)
+    _summary_markdown(study, warnings)
     _conditions(study, warnings)
     _drop_labels(study, warnings)
     _category(study, warnings)

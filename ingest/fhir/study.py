@@ -1,6 +1,6 @@
 """A study's FHIR resources, as another server published them → a :class:`MappedStudy`.
 
-The gates follow R15 as the source mapping does: no usable id, no or unknown ``status``, no
+The gates follow RES-15 as the source mapping does: no usable id, no or unknown ``status``, no
 known regulation code in ``category``, a resource cut down by ``_summary``/``_elements``, or
 no date at all → the study is rejected (dead letter). Everything else is kept, cleaned by
 :mod:`ingest.fhir.normalise`; a referenced resource that never came is a counted warning.
@@ -12,13 +12,12 @@ from collections.abc import Set
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
-from eclaire_search.searchparams import RESEARCH_STUDY_STATUSES
-from ingest.fhir.grouping import StudyParts, site_index
+from eclaire_core import ig_constants as ig
+from eclaire_core.resources import RESEARCH_STUDY_STATUSES, site_index, sponsor_id
+from ingest.fhir.grouping import StudyParts
 from ingest.fhir.normalise import normalise
 from ingest.fhir.repair import hoist_contained_group, repair_linked, repair_study
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
-from ingest.mapping.organization import SPONSOR_SUFFIX
 from ingest.sources.records import SOURCE_BY_REGULATION
 from ingest.sources.text import warn
 
@@ -60,7 +59,8 @@ def _source(study: dict[str, Any]) -> str:
 
 
 def _document_date(study: dict[str, Any], warnings: list[str]) -> str:
-    """The review-date extension (R12), else meta.lastUpdated; the extension is added if absent."""
+    """The review-date extension (RES-12), else meta.lastUpdated; the extension is added if
+    absent."""
     extensions: list[dict[str, Any]] = study.setdefault("extension", [])
     for ext in [e for e in extensions if e.get("url") == ig.EXT_REVIEW_DATE]:
         values = [ext[k] for k in _DATE_KEYS if k in ext]
@@ -98,7 +98,7 @@ def _not_subsetted(resource: dict[str, Any]) -> None:
 
 
 def to_mapped(parts: StudyParts, excluded: Set[str] = frozenset()) -> MappedStudy | Unpublished:
-    """The study's resources as the loader takes them, or RecordRejected (R15)."""
+    """The study's resources as the loader takes them, or RecordRejected (RES-15)."""
     if parts.study is None:
         raise ValueError("a study without its ResearchStudy cannot be mapped")
     if parts.study_id in excluded:
@@ -111,7 +111,7 @@ def to_mapped(parts: StudyParts, excluded: Set[str] = frozenset()) -> MappedStud
         repair_linked(resource, warnings)
     study = normalise(parts.study.value, warnings)
     _check_status(study, had_status="status" in parts.study.value)
-    sponsor = linked.get(("Organization", f"{parts.study_id}{SPONSOR_SUFFIX}"), {})
+    sponsor = linked.get(("Organization", sponsor_id(parts.study_id)), {})
     repair_study(study, sponsor.get("name"), warnings)
     if (contained := hoist_contained_group(study, warnings)) is not None:
         repair_linked(contained, warnings)
@@ -119,7 +119,7 @@ def to_mapped(parts: StudyParts, excluded: Set[str] = frozenset()) -> MappedStud
     source = _source(study)
     document_date = _document_date(study, warnings)
     meta = {k: v for k, v in (study.get("meta") or {}).items() if k != "versionId"}
-    study["meta"] = {**meta, "lastUpdated": document_date}  # the indexer sets versionId (R12)
+    study["meta"] = {**meta, "lastUpdated": document_date}  # the indexer sets versionId (RES-12)
     for kind, ident in parts.missing():
         warn(warnings, "missing-linked", f"{kind}/{ident} is referenced but was not read")
     groups = [r for (kind, _), r in linked.items() if kind == "Group"]

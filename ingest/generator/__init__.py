@@ -1,10 +1,10 @@
 """Deterministic synthetic ECLAIRE source exports in the production format and shape.
 
 ``generate(out_dir, seed=42, scale=None, malformed=0)`` writes ``export_eclaire_ctis.json``,
-``export_eclaire_dm-dmdiv.json`` and ``export_eclaire_jarde.json`` (source-exports.md §2),
-``malformed_tags.ndjson`` (expected outcome of each bad record, rulings R15) and
+``export_eclaire_dm-dmdiv.json`` and ``export_eclaire_jarde.json`` (SRC-2),
+``malformed_tags.ndjson`` (expected outcome of each bad record, RES-15) and
 ``generation_summary.json``. The default scale reproduces the statistics figures of the
-technical document §6.
+DOC-6.
 """
 
 from ingest.generator.run import SUMMARY_FILE, TAGS_FILE, generate, planned_records

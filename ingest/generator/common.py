@@ -1,4 +1,4 @@
-"""Fields shared by the three exports (§2.1): dates and history, recruitment, identifiers,
+"""Fields shared by the three exports (SRC-2.1): dates and history, recruitment, identifiers,
 public contact, sites.
 
 Dates tell one consistent story per study: submission or authorisation in the year of its
@@ -22,7 +22,7 @@ from ingest.generator.schema import FileKey, blank_site
 TODAY: Final = date(2026, 6, 30)
 """The export's snapshot date (mid-2026, the state the spec describes)."""
 CTIS_HISTORY_START: Final = date(2023, 3, 15)
-"""SI-RIPH2G tracks CTIS history from this day on (rule 20)."""
+"""SI-RIPH2G tracks CTIS history from this day on (MAP-20)."""
 
 HISTORY_LABEL: Final[dict[str, str]] = {
     "A_DEMARRER": "À démarrer",
@@ -62,7 +62,7 @@ _VARIANTS: Final[dict[str, tuple[str, ...]]] = {
 
 
 def etat_spelling(rng: random.Random, etat: str) -> str:
-    """The canonical token mostly; an accented/spaced spelling in about 6 % of records (R1)."""
+    """The canonical token mostly; an accented/spaced spelling in about 6 % of records (RES-1)."""
     variants = _VARIANTS.get(etat)
     return rng.choice(variants) if variants and rng.random() < 0.06 else etat
 
@@ -91,7 +91,7 @@ def timeline(rng: random.Random, etat: str, start: date, ctis: bool) -> list[tup
 
 
 def history(steps: list[tuple[date, str]]) -> str:
-    """``historique``: ``date:French label`` items joined by ``", "`` (§2.1)."""
+    """``historique``: ``date:French label`` items joined by ``", "`` (SRC-2.1)."""
     return ", ".join(f"{day.isoformat()}:{HISTORY_LABEL[step]}" for day, step in steps)
 
 

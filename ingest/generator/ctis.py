@@ -1,4 +1,4 @@
-"""One ``export_eclaire_ctis.json`` record (§2.1 + §2.2): an EU medicinal-product trial.
+"""One ``export_eclaire_ctis.json`` record (SRC-2.1 + SRC-2.2): an EU medicinal-product trial.
 
 English text (titles partly upper case), MeSH-tree therapeutic areas, CTIS phase labels with
 their spacing quirks, the synthetic MedDRA LLT codes of the trial's disease (French labels in

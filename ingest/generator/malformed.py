@@ -1,4 +1,4 @@
-"""Bad records, each with the outcome the ingest must reach (rulings R15, source-exports §4).
+"""Bad records, each with the outcome the ingest must reach (RES-15, SRC-4).
 
 Dead letters cannot become a study (no id, unknown regulation or ``etat``, not an object, an
 id seen before: the later occurrence is the bad one). ``warning`` means the record is still a

@@ -1,9 +1,9 @@
-"""One DM/DM-DIV or JARDE record (§2.1 + §2.3): a study declared in SI-RIPH2G.
+"""One DM/DM-DIV or JARDE record (SRC-2.1 + SRC-2.3): a study declared in SI-RIPH2G.
 
 French text throughout, a submitter block (``deposant_*``) plus optional sponsor and
 representative blocks, the precision as the IG displays spell it (``IC-Cas 4.2``,
 ``EP-Cas 1``, ``Catégorie 2``, the derogation written with a typographic apostrophe), and for
-JARDE the ``competences`` list that carries ``Essai de phase précoce`` (rule 7).
+JARDE the ``competences`` list that carries ``Essai de phase précoce`` (MAP-7).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""The three export files and the exact key set of each (source-exports.md §2).
+"""The three export files and the exact key set of each (SRC-2).
 
 Real records carry every key of their file, null where empty, so the generator starts every
 record from :func:`blank` and fills what it knows; a consumer can never learn to rely on a key
-being absent. Key order follows §2 (common fields, then the file's own), which is also the order
+being absent. Key order follows SRC-2 (common fields, then the file's own), which is also the order
 the records are written in.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal
 
 Category = Literal["DM", "DMDIV", "CTIS", "JARDE"]
-"""Statistics categories (technical document §6), one per ``reglementation_code``."""
+"""Statistics categories (DOC-6), one per ``reglementation_code``."""
 
 FileKey = Literal["ctis", "dm", "jarde"]
 
@@ -77,7 +77,7 @@ COMMON_KEYS: Final[tuple[str, ...]] = (
     "criteres_jugement",
     "sites_investigateurs",
 )
-"""§2.1: in all three exports."""
+"""SRC-2.1: in all three exports."""
 
 CTIS_KEYS: Final[tuple[str, ...]] = (
     "numero_ctis",
@@ -105,7 +105,7 @@ CTIS_KEYS: Final[tuple[str, ...]] = (
     "date_fin_etude",
     "etude_id",
 )
-"""§2.2: CTIS only."""
+"""SRC-2.2: CTIS only."""
 
 _PARTY_SUFFIXES: Final = (
     "nom",
@@ -141,7 +141,7 @@ RIPH_KEYS: Final[tuple[str, ...]] = (
     "date_creation_etude",
     "date_previsionnelle_fin_etude",
 )
-"""§2.3: DM/DM-DIV and JARDE."""
+"""SRC-2.3: DM/DM-DIV and JARDE."""
 
 DM_KEYS: Final[tuple[str, ...]] = ("qualification", "deposant_promoteur")
 JARDE_KEYS: Final[tuple[str, ...]] = ("qualification_recherche", "competences", "type_promoteur")

@@ -1,6 +1,6 @@
 """The production shape: how many studies of each category and state a data set holds.
 
-The default scale reproduces the statistics figures of the technical document (§6) exactly:
+The default scale reproduces the statistics figures of the technical document (DOC-6) exactly:
 19,053 published studies, 3,112 approved, 9,151 active. The document does not split the
 approved total by category nor give the other states; the split below is ours (see
 ``ETAT_COUNTS``). Any other scale apportions the same table with the largest-remainder
@@ -42,7 +42,7 @@ FHIR_STATUS: Final[dict[str, str]] = {
     "ABANDONNEE": "withdrawn",
     "EXPIREE": "withdrawn",
 }
-"""R1: the status each canonical ``etat`` maps to."""
+"""RES-1: the status each canonical ``etat`` maps to."""
 
 # Per category, in ETATS order. Fixed by the document: each row's total and its EN_COURS;
 # the approved total (A_DEMARRER + PROROGEE) over all rows, 3,112. Chosen here: approved
@@ -105,7 +105,7 @@ class Shape:
 
     @property
     def statistics(self) -> dict[str, int]:
-        """The figures ``/api/statistics`` must report for this shape (document §6 keys)."""
+        """The figures ``/api/statistics`` must report for this shape (DOC-6 keys)."""
         return statistics(self.etats)
 
 
@@ -132,7 +132,7 @@ def shape_for(scale: int | None = None) -> Shape:
 
 
 def statistics(etats: Mapping[Category, Mapping[str, int]]) -> dict[str, int]:
-    """Statistics keys of the technical document §6 computed from per-category ``etat`` counts."""
+    """Statistics keys of the DOC-6 computed from per-category ``etat`` counts."""
 
     def of(category: Category, status: str | None = None) -> int:
         return sum(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.mapping.meddra import MeddraTable
+from eclaire_core.meddra import MeddraTable
+from eclaire_core.resources import ASSIGNER_ORGANIZATIONS
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
-from ingest.mapping.organization import ASSIGNER_ORGANIZATIONS
 from ingest.mapping.study import to_fhir
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Source values → codings. ECLAIRE systems, codes and displays come from the IG constants.
 
-Where a ruling goes beyond the IG package (R2's ``upcoming``, R1's status table) the extra
+Where a ruling goes beyond the IG package (RES-2's ``upcoming``, RES-1's status table) the extra
 value is written here once, with the ruling it comes from. Codings from other systems
 (administrative gender, ISO 3166, MedDRA, objective type) are shaped as the technical
 document shows them, versions included.
@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import pycountry
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.sources.text import fold, split_items, warn
 
 GENDER_SYSTEM: Final = "http://hl7.org/fhir/administrative-gender"
@@ -29,7 +29,7 @@ _CS_STATUS: Final = "eclaire-study-status-code-system"
 
 
 def eclaire_coding(cs_id: str, code: str, display: str | None = None) -> dict[str, Any]:
-    """A coding of an IG CodeSystem, versioned with the IG package (R5)."""
+    """A coding of an IG CodeSystem, versioned with the IG package (RES-5)."""
     return {
         "system": ig.CODE_SYSTEMS[cs_id],
         "code": code,
@@ -38,8 +38,8 @@ def eclaire_coding(cs_id: str, code: str, display: str | None = None) -> dict[st
     }
 
 
-# --- status (R1) ------------------------------------------------------------------------------
-# Keyed by the IG status CodeSystem's codes; R1 overrides the IG ConceptMap for expiree.
+# --- status (RES-1) ------------------------------------------------------------------------------
+# Keyed by the IG status CodeSystem's codes; RES-1 overrides the IG ConceptMap for expiree.
 _STATUS_BY_IG_CODE: Final = {
     "a-demarrer": "approved",
     "prorogee": "approved",
@@ -65,12 +65,12 @@ def study_status(etat: str | None) -> str | None:
 
 
 def is_repatriated(etat: str | None) -> bool:
-    """JARDE studies moved to CTIS (``RAPATRIEE_CTIS``): not published (R1)."""
+    """JARDE studies moved to CTIS (``RAPATRIEE_CTIS``): not published (RES-1)."""
     return etat is not None and fold(etat) == _REPATRIATED
 
 
-# --- recruitment status (R2) ------------------------------------------------------------------
-_UPCOMING_DISPLAY: Final = "A venir / Upcoming"  # R2: missing from the IG 0.3.1 CodeSystem
+# --- recruitment status (RES-2) ------------------------------------------------------------------
+_UPCOMING_DISPLAY: Final = "A venir / Upcoming"  # RES-2: missing from the IG 0.3.1 CodeSystem
 _RECRUITMENT: Final = {
     fold("Recrutement en attente"): "upcoming",
     fold("Recrutement ouvert"): "recruiting",
@@ -92,7 +92,7 @@ def recruitment_coding(value: str | None, warnings: list[str]) -> dict[str, Any]
     return eclaire_coding(_CS_RECRUITMENT, code, display)
 
 
-# --- regulation and precision (rules 4-5, R8) --------------------------------------------------
+# --- regulation and precision (MAP-4 to MAP-5, RES-8) --------------------------------------------
 def regulation_coding(code: str) -> dict[str, Any]:
     return eclaire_coding(_CS_REGULATION, code)
 
@@ -117,7 +117,7 @@ def precision_coding(code: str) -> dict[str, Any]:
     return eclaire_coding(_CS_PRECISION, code)
 
 
-# --- gender (rule 10) -------------------------------------------------------------------------
+# --- gender (MAP-10) -----------------------------------------------------------------------------
 _GENDER: Final = {
     "homme": "male",
     "femme": "female",
@@ -154,7 +154,7 @@ def gender_codings(value: str | None, warnings: list[str]) -> list[dict[str, Any
     return codings
 
 
-# --- age bands (rule 11) ----------------------------------------------------------------------
+# --- age bands (MAP-11) --------------------------------------------------------------------------
 _AGE_BANDS: Final = [
     (re.compile(r"(?<!\d)0\s*-\s*17(?!\d)|^\s*in utero\s*$", re.IGNORECASE), (0, 17)),
     (re.compile(r"(?<!\d)18\s*-\s*64(?!\d)"), (18, 64)),
@@ -176,7 +176,7 @@ def age_bands(value: str | None, warnings: list[str]) -> list[tuple[int, int | N
     return bands
 
 
-# --- study population (rule 13) ---------------------------------------------------------------
+# --- study population (MAP-13) -------------------------------------------------------------------
 _POPULATIONS: Final = [
     (code, fold(d).replace(" ", "")) for code, d in ig.CONCEPTS[_CS_POPULATION].items()
 ]
@@ -199,12 +199,13 @@ def population_coding(code: str) -> dict[str, Any]:
     return eclaire_coding(_CS_POPULATION, code)
 
 
-# --- countries (rule 16, R7) ------------------------------------------------------------------
+# --- countries (MAP-16, RES-7) -------------------------------------------------------------------
+# No ``version``: the reference wrote 4.0.1 (FHIR's version, not ISO 3166's, which the HL7
+# validator cannot find); the technical document (DOC-2.4.13) shows none.
 FRANCE_CODING: Final = {
     "system": COUNTRY_SYSTEM,
     "code": "FR",
     "display": "France",
-    "version": "4.0.1",
 }
 
 

@@ -1,7 +1,7 @@
-"""Dates: the study's document date (R12, rule 20) and tolerant ISO date parsing.
+"""Dates: the study's document date (RES-12, MAP-20) and tolerant ISO date parsing.
 
 Only real calendar dates count. The reference compared raw strings, so one history item
-starting with a letter outranked every date and forced the fallback (§4); here such an item
+starting with a letter outranked every date and forced the fallback (SRC-4); here such an item
 is ignored with a warning. Day arithmetic is on dates, never on local-time datetimes.
 """
 
@@ -19,7 +19,7 @@ _ANY_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 CTIS_FALLBACK = date(2023, 3, 15)
 """Start of history tracking in SI-RIPH2G: CTIS document date when nothing else is known."""
 FALLBACK_DAYS = {"dm": 102, "jarde": 109}
-"""DM/DM-DIV and JARDE fallbacks: ``date_soumission`` plus this many days (rule 20)."""
+"""DM/DM-DIV and JARDE fallbacks: ``date_soumission`` plus this many days (MAP-20)."""
 
 
 def parse_date(text: str | None) -> date | None:
@@ -71,7 +71,7 @@ def _item_dates(text: str | None, field: str, warnings: list[str]) -> list[date]
 
 
 def document_date(fields: StudyFields, warnings: list[str]) -> tuple[date, bool]:
-    """The study's document date and whether it is a fallback (rule 20 as amended by R12).
+    """The study's document date and whether it is a fallback (MAP-20 as amended by RES-12).
 
     The greatest date among history and MS/MNS approvals; otherwise CTIS 2023-03-15 and
     DM/JARDE ``date_soumission`` + 102/109 days. A DM/JARDE record without a usable

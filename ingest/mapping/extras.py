@@ -1,7 +1,7 @@
 """Source fields that no element and no reference narrative row carries, kept in the narrative.
 
-Rulings R11 store the raw source once, as the ResearchStudy narrative. The reference's row list
-(rule 22) predates some export fields (DM/JARDE ``date_soumission``, ``numero``,
+Rulings RES-11 store the raw source once, as the ResearchStudy narrative. The reference's row list
+(MAP-22) predates some export fields (DM/JARDE ``date_soumission``, ``numero``,
 ``is_mandataire``, ``investigateur``…; CTIS ``date_fin_etude``, ``portee_recherche``,
 ``etude_id``…), so those were read and then lost (issue 13). Every key of a record that is not
 in :data:`LANDED` for its source, and is not null, becomes one more ``key: value`` row, in the
@@ -22,7 +22,7 @@ _COMMON: Final = frozenset(
     {
         "reglementation_code",
         "etat",
-        "publication_eclaire",  # the publication gate: only published studies exist (R1)
+        "publication_eclaire",  # the publication gate: only published studies exist (RES-1)
         "statut_recrutement",
         "date_debut_recrutement",
         "date_fin_recrutement",

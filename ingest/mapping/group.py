@@ -1,8 +1,8 @@
-"""The enrollment Group ``{id}-enrollment-group`` (rules 9-14 as amended by R6).
+"""The enrollment Group ``{id}-enrollment-group`` (MAP-9 to MAP-14 as amended by RES-6).
 
 Characteristics in the reference's order: gender, ages, category, population, eligibility
 criteria, outcome criteria. Every characteristic has the ``exclude`` flag and a value, as R4
-requires. Criteria follow R6: ``code.text`` names the kind of criterion, the criterion text is in
+requires. Criteria follow RES-6: ``code.text`` names the kind of criterion, the criterion text is in
 ``valueCodeableConcept.text`` and ``coding[0].display``.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
+from eclaire_core.resources import group_id
 from ingest.mapping.codes import (
     age_bands,
     eclaire_coding,
@@ -22,7 +23,6 @@ from ingest.mapping.narrative import generated_narrative
 from ingest.sources.fields import StudyFields
 from ingest.sources.text import clean, fold, warn
 
-GROUP_SUFFIX: Final = "-enrollment-group"
 _CS_KIND: Final = "eclaire-group-characteristic-kind-code-system"
 _UCUM: Final = "http://unitsofmeasure.org"
 _MAX_UNSIGNED_INT: Final = 2**31 - 1
@@ -39,10 +39,6 @@ _CRITERIA_LABEL: Final = {
     ("judgement-criteria", False): "Critère de jugement principal",
     ("judgement-criteria", True): "Critère de jugement secondaire",
 }
-
-
-def group_id(study_id: str) -> str:
-    return f"{study_id}{GROUP_SUFFIX}"
 
 
 def _kind(code: str, text: str | None = None) -> dict[str, Any]:
@@ -167,7 +163,7 @@ def build_group(
             lines.append("Population : " + ", ".join(c["display"] for c in populations))
     else:
         flag = vulnerable_flag(f.vulnerable, warnings)
-        chars.append(  # always one, exclude = the flag's truthiness: null is false (rule 13)
+        chars.append(  # always one, exclude = the flag's truthiness: null is false (MAP-13)
             {
                 "code": _kind("grp-studypop"),
                 "valueCodeableConcept": {"coding": [population_coding("other")]},

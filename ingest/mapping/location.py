@@ -1,28 +1,23 @@
-"""Investigator sites → Location ``{id}-{i}-site`` (rule 15, R7, R11).
+"""Investigator sites → Location ``{id}-{i}-site`` (MAP-15, RES-7, RES-11).
 
 ``i`` counts the sites actually emitted, from 0, as the technical document describes it
 ("commençant à 0 et incrémenté pour chaque site"); the reference kept the source array's
-index, leaving gaps where placeholders were skipped (§4). A site without ``organisme`` is
+index, leaving gaps where placeholders were skipped (SRC-4). A site without ``organisme`` is
 skipped: silently when it is the common all-null placeholder, with a warning when it carried
 other data. A site whose ``organisme`` is the placeholder ``Donnée non disponible`` but whose
 address, city or investigator are real is kept without ``name`` (the IG Location profile does
 not require it; issue 13), with a ``site-no-name`` warning. Null address parts are left out
-(the reference wrote ``null`` into ``address.line``, §4). Addresses are French (R7).
+(the reference wrote ``null`` into ``address.line``, SRC-4). Addresses are French (RES-7).
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
+from eclaire_core.resources import location_id
 from ingest.mapping.narrative import generated_narrative
 from ingest.sources.text import clean, decode_entities, is_sentinel, warn
-
-SITE_SUFFIX: Final = "-site"
-
-
-def location_id(study_id: str, index: int) -> str:
-    return f"{study_id}-{index}{SITE_SUFFIX}"
 
 
 def _contact_name(site: dict[str, Any]) -> dict[str, Any] | None:

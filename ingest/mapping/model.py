@@ -7,15 +7,16 @@ from typing import Any
 
 
 class RecordRejected(Exception):
-    """The record cannot become a valid study (R15): it goes to the dead letters.
+    """The record cannot become a valid study (RES-15): it goes to the dead letters.
 
     ``kind`` is a short stable label the run summary counts by (``no-id``, ``unknown-etat``…).
     """
 
-    def __init__(self, reason: str, kind: str = "rejected") -> None:
+    def __init__(self, reason: str, kind: str = "rejected", study_id: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.kind = kind
+        self.study_id = study_id  # the record's primary number as read, when it has one
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class MappedStudy:
 
     ``document_date`` is the source's document date as a FHIR instant (midnight UTC), equal to
     ``meta.lastUpdated`` and the ``eclaire-review-date`` extension as mapped; the indexer may
-    later raise ``meta.lastUpdated`` (R12). ``raw`` is the source record, kept once per study.
+    later raise ``meta.lastUpdated`` (RES-12). ``raw`` is the source record, kept once per study.
     ``warnings`` are ``kind: message`` strings about optional fields that were dropped.
     """
 
@@ -45,7 +46,7 @@ class MappedStudy:
 
 @dataclass(frozen=True)
 class Unpublished:
-    """A study that must not be published, and must be removed if indexed (R1, R13)."""
+    """A study that must not be published, and must be removed if indexed (RES-1, RES-13)."""
 
     id: str
     reason: str

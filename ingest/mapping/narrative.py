@@ -1,6 +1,6 @@
-"""Narratives (R11): the raw source data on the ResearchStudy, short summaries elsewhere.
+"""Narratives (RES-11): the raw source data on the ResearchStudy, short summaries elsewhere.
 
-The ResearchStudy keeps the reference's "Données reçues avant modélisation FHIR" list (rule 22)
+The ResearchStudy keeps the reference's "Données reçues avant modélisation FHIR" list (MAP-22)
 so a reader sees what SI-RIPH2G sent, but XML-escaped and without null values. Group, Location
 and Organization get a short narrative generated from their own content, never a study's raw
 data (the reference copied the whole study onto each of them).

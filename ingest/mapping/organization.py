@@ -1,4 +1,4 @@
-"""Organizations (rule 6, R10): three fixed assigners and one sponsor per study.
+"""Organizations (MAP-6, RES-10): three fixed assigners and one sponsor per study.
 
 The assigners ``ansm``, ``ctis`` and ``eudract`` are shared by every study, so they carry a
 fixed narrative of their own (the reference pasted one study's raw data onto them). The
@@ -8,55 +8,11 @@ the sponsor/submitter block, with its name and address only.
 
 from __future__ import annotations
 
-import copy
-from typing import Any, Final
+from typing import Any
 
+from eclaire_core.resources import ORGANIZATION_PROFILE, sponsor_id
 from ingest.mapping.narrative import generated_narrative
 from ingest.sources.fields import Party
-
-ORGANIZATION_PROFILE: Final = "http://hl7.org/fhir/StructureDefinition/Organization"
-"""The IG profiles no Organization: the core profile is declared."""
-SPONSOR_SUFFIX: Final = "-primary-sponsor"
-
-_ASSIGNERS: Final = {
-    "ansm": (
-        "Agence nationale de sécurité du médicament et des produits de santé",
-        "https://ansm.sante.fr",
-    ),
-    "ctis": ("Clinical Trials Information System", "https://euclinicaltrials.eu/"),
-    "eudract": (
-        "European Union Drug Regulating Authorities Clinical Trials Database",
-        "https://eudract.ema.europa.eu/",
-    ),
-}
-
-
-def _assigner(org_id: str, name: str, url: str) -> dict[str, Any]:
-    return {
-        "resourceType": "Organization",
-        "id": org_id,
-        "meta": {"profile": [ORGANIZATION_PROFILE]},
-        "text": generated_narrative(
-            name, [f"Autorité d'enregistrement des identifiants d'études ECLAIRE : {url}"]
-        ),
-        "name": name,
-        "telecom": [{"system": "url", "value": url, "use": "work"}],
-    }
-
-
-ASSIGNER_ORGANIZATIONS: Final[dict[str, dict[str, Any]]] = {
-    org_id: _assigner(org_id, name, url) for org_id, (name, url) in _ASSIGNERS.items()
-}
-"""The fixed assigner Organizations by id (``ansm``, ``ctis``, ``eudract``)."""
-
-
-def assigner_organization(org_id: str) -> dict[str, Any]:
-    """A private copy of an assigner Organization (callers may annotate it)."""
-    return copy.deepcopy(ASSIGNER_ORGANIZATIONS[org_id])
-
-
-def sponsor_id(study_id: str) -> str:
-    return f"{study_id}{SPONSOR_SUFFIX}"
 
 
 def party_address(party: Party) -> dict[str, Any] | None:

@@ -1,8 +1,8 @@
-"""Study phase (rule 7 as amended by R3): source text → source-phase code → HL7 phase.
+"""Study phase (MAP-7 as amended by RES-3): source text → source-phase code → HL7 phase.
 
 CTIS labels are recognised by the phase numbers they name (roman or arabic) and a few keyword
 flags; text naming no phase is *not* given a default (the reference fell back to
-``jarde-early``, §4) but dropped with a warning. ``phase`` then carries the HL7 code derived
+``jarde-early``, SRC-4) but dropped with a warning. ``phase`` then carries the HL7 code derived
 through the IG ConceptMap and the source-phase coding, so nothing is lost.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.mapping.codes import eclaire_coding
 from ingest.sources.fields import StudyFields
 from ingest.sources.text import fold, warn
@@ -20,7 +20,7 @@ HL7_PHASE_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/research-study-
 _CS_SOURCE: Final = "eclaire-study-phase-source-code-system"
 _CS_ECLAIRE_PHASE: Final = "eclaire-study-phase-code-system"
 
-# R3: phase-IV → phase-4 is not in the IG ConceptMap; R3 names it.
+# RES-3: phase-IV → phase-4 is not in the IG ConceptMap; RES-3 names it.
 _MAP_SUPPLEMENT: Final = {"phase-IV": (HL7_PHASE_SYSTEM, "phase-4", "equivalent")}
 # Displays of the HL7 research-study-phase codes (HL7 terminology, not in the IG package).
 _HL7_DISPLAY: Final = {

@@ -1,4 +1,4 @@
-"""The ResearchStudy resource (rules 2-8, 16-21 as amended by R1-R14).
+"""The ResearchStudy resource (MAP-2 to MAP-8 and MAP-16 to MAP-21, as amended by RES-1 to RES-14).
 
 Plain dicts, built once per study on the ingest hot path; validation is separate
 (:mod:`ingest.mapping.validation`). Element order follows the IG example.
@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
+from eclaire_core.meddra import MeddraTable
+from eclaire_core.resources import group_id, sponsor_id
 from ingest.mapping.codes import (
     FRANCE_CODING,
     OBJECTIVE_SYSTEM,
@@ -21,13 +23,13 @@ from ingest.mapping.codes import (
     regulation_coding,
 )
 from ingest.mapping.dates import parse_date
-from ingest.mapping.group import group_id
-from ingest.mapping.meddra import MeddraTable, meddra_conditions
-from ingest.mapping.organization import party_address, sponsor_id
+from ingest.mapping.markdown import html_to_markdown
+from ingest.mapping.meddra import meddra_conditions
+from ingest.mapping.organization import party_address
 from ingest.sources.fields import Party, StudyFields
 from ingest.sources.text import clean, warn
 
-# Secondary identifier systems, as the technical document lists them (§2.4.5).
+# Secondary identifier systems, as the technical document lists them (DOC-2.4.5).
 _SECONDARY_IDS: Final = (
     ("nct", "secondary", "https://clinicaltrials.gov"),
     ("isrctn", "secondary", "https://www.isrctn.com"),
@@ -38,7 +40,7 @@ _DURATION: Final = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:mois)?", re.IGNORECASE)
 
 
 def assigner(f: StudyFields) -> str:
-    """Who assigned the primary number (rule 6, technical document §5.3)."""
+    """Who assigned the primary number (MAP-6, DOC-5.3)."""
     if f.source == "ctis":
         return "ctis"
     if f.source == "dm" and f.precision == "Catégorie 1":
@@ -50,7 +52,7 @@ def _identifiers(f: StudyFields, study_id: str) -> list[dict[str, Any]]:
     """The primary number with its assigner; registry numbers by system.
 
     Secondary numbers get no assigner: the primary assigner did not issue an NCT or ISRCTN
-    number (the reference claimed it did, §4).
+    number (the reference claimed it did, SRC-4).
     """
     org = assigner(f)
     identifiers: list[dict[str, Any]] = [
@@ -71,9 +73,12 @@ def _identifiers(f: StudyFields, study_id: str) -> list[dict[str, Any]]:
 
 
 def _recruitment_period(f: StudyFields, warnings: list[str]) -> dict[str, str] | None:
-    """Start as midnight UTC, end as the source date; unparseable dates dropped (R15).
+    """Start and end as the source's dates; unparseable dates dropped (RES-15).
 
-    An end before the start would break FHIR's per-1 invariant: the end is dropped.
+    The technical document shows the start as midnight UTC and the end as a date, but FHIR's
+    per-1 invariant cannot compare a dateTime with a date of the same day (the HL7 validator
+    fails 7 % of studies), so both keep the one precision the source has: the day. An end
+    before the start would break per-1 as well: the end is dropped.
     """
     period: dict[str, str] = {}
     start = None
@@ -86,7 +91,7 @@ def _recruitment_period(f: StudyFields, warnings: list[str]) -> dict[str, str] |
                 f"date_debut_recrutement {f.recruitment_start!r} is not an ISO date",
             )
         else:
-            period["start"] = f"{start.isoformat()}T00:00:00.000Z"
+            period["start"] = start.isoformat()
     if f.recruitment_end is not None:
         end = parse_date(f.recruitment_end)
         if end is None:
@@ -98,7 +103,7 @@ def _recruitment_period(f: StudyFields, warnings: list[str]) -> dict[str, str] |
         elif start is not None and end < start:
             warn(warnings, "recruitment-period", f"recruitment ends ({end}) before it starts")
         else:
-            period["end"] = f.recruitment_end if len(f.recruitment_end) == 10 else end.isoformat()
+            period["end"] = end.isoformat()
     return period or None
 
 
@@ -124,7 +129,7 @@ def _contact_type(code: str) -> dict[str, Any]:
 
 
 def _contact(party: Party, code: str, with_org: bool) -> dict[str, Any]:
-    """A ContactDetail with the IG contact extensions (rule 19)."""
+    """A ContactDetail with the IG contact extensions (MAP-19)."""
     extensions: list[dict[str, Any]] = []
     if party.last_name or party.first_name:
         name: dict[str, Any] = {"use": "official"}
@@ -188,7 +193,9 @@ def _extensions(
     if coding := recruitment_coding(f.recruitment_status, warnings):
         ext.append({"url": ig.EXT_RECRUITMENT_STATUS, "valueCodeableConcept": {"coding": [coding]}})
     if f.summary:
-        ext.append({"url": ig.EXT_DESCRIPTION_SUMMARY_R5, "valueMarkdown": f.summary})
+        ext.append(
+            {"url": ig.EXT_DESCRIPTION_SUMMARY_R5, "valueMarkdown": html_to_markdown(f.summary)}
+        )
     return ext
 
 
@@ -216,7 +223,7 @@ def build_research_study(
     if f.title:
         rs["title"] = f.title
     rs["status"] = status
-    if f.objectives:  # R9: the objectives as text of the document's "primary" coding
+    if f.objectives:  # RES-9: the objectives as text of the document's "primary" coding
         rs["primaryPurposeType"] = {
             "coding": [
                 {
@@ -248,7 +255,7 @@ def build_research_study(
     if contacts:
         rs["contact"] = contacts
     check_countries(f.countries, warnings)
-    rs["location"] = [{"coding": [dict(FRANCE_CODING)]}]  # R7: France only, every study
+    rs["location"] = [{"coding": [dict(FRANCE_CODING)]}]  # RES-7: France only, every study
     if description := _duration(f.duration, warnings):
         rs["description"] = description
     rs["enrollment"] = [{"reference": f"Group/{group_id(study_id)}", "type": "Group"}]

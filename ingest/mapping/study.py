@@ -11,12 +11,13 @@ import re
 from collections.abc import Mapping, Set
 from typing import Any
 
+from eclaire_core.meddra import MeddraTable
+from eclaire_core.resources import MAX_STUDY_ID
 from ingest.mapping.codes import is_repatriated, study_status
 from ingest.mapping.dates import document_date, instant
 from ingest.mapping.extras import extra_rows
-from ingest.mapping.group import GROUP_SUFFIX, build_group
+from ingest.mapping.group import build_group
 from ingest.mapping.location import build_locations
-from ingest.mapping.meddra import MeddraTable
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
 from ingest.mapping.narrative import source_narrative
 from ingest.mapping.organization import build_sponsor
@@ -24,11 +25,10 @@ from ingest.mapping.phase import phase_concept, source_phase_code
 from ingest.mapping.research_study import build_research_study
 from ingest.sources import extract
 from ingest.sources.fields import StudyFields
-from ingest.sources.records import ID_FIELD, SOURCE_BY_REGULATION, Source, regulation_code
+from ingest.sources.records import ID_FIELD, Source, detect_source, primary_id
 from ingest.sources.text import clean, warn
 
 _FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
-_MAX_ID = 64 - len(GROUP_SUFFIX)  # every derived id must stay a valid FHIR id
 _EXPECTED_ID = {
     "ctis": re.compile(r"\d{4}-5\d{5}-\d{2}-\d{2}"),
     "dm": re.compile(r"\d{4}-A\d{5}-\d{2}"),
@@ -37,23 +37,19 @@ _EXPECTED_ID = {
 _PUBLISHED = "autorisé"
 
 
-def _source(record: Mapping[str, Any], source: str) -> Source:
-    code = regulation_code(record)
-    detected = SOURCE_BY_REGULATION.get(code) if code else None
+def _source(record: Mapping[str, Any]) -> Source:
+    """The export a record belongs to, from its regulation code (never from the file name)."""
+    detected = detect_source(record)
     if detected is None:
         raw = record.get("reglementation_code")
         raise RecordRejected(f"unknown reglementation_code {raw!r}", "unknown-regulation")
-    if detected != source:
-        raise RecordRejected(
-            f"reglementation_code {code} belongs to {detected}, not {source}", "wrong-source"
-        )
     return detected
 
 
 def _study_id(f: StudyFields, warnings: list[str]) -> str:
     if f.id is None:
         raise RecordRejected(f"no primary number ({ID_FIELD[f.source]} missing or empty)", "no-id")
-    if not _FHIR_ID.fullmatch(f.id) or len(f.id) > _MAX_ID:
+    if not _FHIR_ID.fullmatch(f.id) or len(f.id) > MAX_STUDY_ID:
         raise RecordRejected(f"primary number {f.id[:80]!r} is not a usable FHIR id", "bad-id")
     if not _EXPECTED_ID[f.source].fullmatch(f.id):
         warn(warnings, "id-format", f"unexpected {ID_FIELD[f.source]} format {f.id!r}")
@@ -68,21 +64,30 @@ def _is_published(value: Any) -> bool:
 def to_fhir(
     record: Mapping[str, Any],
     *,
-    source: str,
     meddra: MeddraTable,
     excluded: Set[str] = frozenset(),
 ) -> MappedStudy | Unpublished:
-    """Map one source record.
+    """Map one source record (of any of the three exports: its regulation code says which).
 
     Returns :class:`Unpublished` for studies that must not be published (``publication_eclaire``
-    other than ``autorisé``, JARDE ``RAPATRIEE_CTIS``, ids in ``excluded`` — R1, R13) and raises
-    :class:`RecordRejected` when the record cannot become a valid study (R15).
+    other than ``autorisé``, JARDE ``RAPATRIEE_CTIS``, ids in ``excluded`` — RES-1, RES-13) and
+    raises :class:`RecordRejected` when the record cannot become a valid study (RES-15).
     """
     if not isinstance(record, Mapping):
         raise RecordRejected(
             f"record is not a JSON object ({type(record).__name__})", "unparseable"
         )
-    src = _source(record, source)
+    src = _source(record)
+    try:
+        return _map(record, src, meddra, excluded)
+    except RecordRejected as exc:  # name the record in its dead letter when it has a number
+        exc.study_id = exc.study_id or primary_id(record, src)
+        raise
+
+
+def _map(
+    record: Mapping[str, Any], src: Source, meddra: MeddraTable, excluded: Set[str]
+) -> MappedStudy | Unpublished:
     warnings: list[str] = []
     f = extract(record, src, warnings)
     study_id = _study_id(f, warnings)

@@ -9,8 +9,8 @@ from ingest.sources.fields import Party, StudyFields, common_fields
 from ingest.sources.records import primary_id
 from ingest.sources.text import clean, fold, warn
 
-# intervention_faible → the text matched against the precision displays (rule 5). "Oui"/"Non"
-# are accepted too: the reference crashed on them (§4).
+# intervention_faible → the text matched against the precision displays (MAP-5). "Oui"/"Non"
+# are accepted too: the reference crashed on them (SRC-4).
 _LOW_INTERVENTION = {
     "no": "un essai clinique (CTIS)",
     "non": "un essai clinique (CTIS)",

@@ -32,7 +32,7 @@ class Party:
 
     @property
     def has_person(self) -> bool:
-        """A contact exists only when a person field is filled (rule 19)."""
+        """A contact exists only when a person field is filled (MAP-19)."""
         return any((self.last_name, self.first_name, self.phone, self.email))
 
     @property
@@ -50,7 +50,7 @@ class StudyFields:
     etat: str | None
     publication: Any
     title: str | None
-    precision: str | None  # value matched against the precision displays (rule 5)
+    precision: str | None  # value matched against the precision displays (MAP-5)
     precision_raw: str | None  # as written in the source (narrative)
     phase_text: str | None  # CTIS phase_recherche
     competences: str | None  # JARDE
@@ -85,7 +85,7 @@ class StudyFields:
 
 
 def common_fields(record: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
-    """Fields named the same in all three exports (§2.1), cleaned."""
+    """Fields named the same in all three exports (SRC-2.1), cleaned."""
 
     def text(key: str) -> str | None:
         value = record.get(key)

@@ -10,7 +10,8 @@ import pytest
 from opensearchpy import exceptions as os_errors
 from studies_fixture import Loaded
 
-from eclaire_search.backend import Backend, create_client
+from eclaire_core.opensearch import async_client
+from eclaire_search.backend import Backend
 from eclaire_search.errors import (
     BackendError,
     BackendUnavailable,
@@ -77,7 +78,7 @@ def test_a_pruned_index_under_a_cursor_is_410_the_missing_alias_503() -> None:
 
 def engine_search(loaded: Loaded, body: dict[str, Any]) -> dict[str, Any]:
     async def run() -> dict[str, Any]:
-        backend = Backend(create_client(loaded.settings), loaded.settings.index_alias, 10)
+        backend = Backend(async_client(loaded.settings), loaded.settings.index_alias, 10)
         try:
             return await backend.search(body)
         finally:

@@ -57,8 +57,22 @@ def test_ndjson_export_has_one_line_per_match(api: TestClient, loaded: Loaded) -
     assert {r["resourceType"] for r in lines} == {"ResearchStudy"}
     assert len({r["id"] for r in lines}) == len(lines)
     linked = api.get("/api/export.ndjson", params={"_id": "2021-A01861-40", "_include": "*"})
-    kinds = [orjson.loads(line)["resourceType"] for line in linked.content.splitlines()]
-    assert kinds == ["ResearchStudy", "Group", "Location", "Location", "Organization"]
+    resources = [orjson.loads(line) for line in linked.content.splitlines()]
+    kinds = [r["resourceType"] for r in resources]
+    # `*` follows every reference, as in a searchset (RES-10): the sponsor and the assigner
+    assert kinds == [
+        "ResearchStudy",
+        "Group",
+        "Location",
+        "Location",
+        "Organization",
+        "Organization",
+    ]
+    assert resources[-1]["id"] == "ansm"
+    every = api.get("/api/export.ndjson", params={"status": "active", "_include": "*"})
+    written = [orjson.loads(line) for line in every.content.splitlines()]
+    assigners = [r["id"] for r in written if r["id"] in ("ansm", "ctis", "eudract")]
+    assert assigners and len(assigners) == len(set(assigners))  # each assigner written once
 
 
 def test_csv_export_is_rfc4180_with_documented_columns(api: TestClient, loaded: Loaded) -> None:

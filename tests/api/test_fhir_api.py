@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from starlette.testclient import TestClient
 from studies_fixture import Loaded
 
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
 from eclaire_search.searchparams import SEARCH_PARAMS
-from eclaire_search.settings import Settings
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 
@@ -269,7 +269,7 @@ def test_custom_parameters_have_search_parameter_definitions(api: TestClient) ->
     resource = get(api, urlsplit(definition).path)
     assert resource["resourceType"] == "SearchParameter"
     assert resource["code"] == "site-city" and resource["type"] == "string"
-    assert resource["expression"].startswith("Location.address.city")
+    assert resource["expression"].endswith("ofType(Location).address.city")  # FHIRPath
     assert resource["modifier"] == ["contains", "exact"]
     assert params["status"]["definition"].startswith("http://hl7.org/fhir/SearchParameter/")
     assert_outcome(api.get("/R4/SearchParameter/ResearchStudy-status"), 404)

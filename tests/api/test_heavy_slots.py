@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from eclaire_core.settings import Settings
 from eclaire_search.errors import TooManyRequests
 from eclaire_search.heavy import HeavyWork, Slots
-from eclaire_search.params import parse_search
-from eclaire_search.settings import Settings
+from eclaire_search.search_request import parse_search
 
 
 def test_per_client_and_service_wide_caps() -> None:

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 from studies_fixture import SITES, Loaded
 
-from eclaire_search.gazetteer import distance_km, gazetteer
+from eclaire_core.gazetteer import distance_km, gazetteer
 from eclaire_search.geo import DISTANCE_EXTENSION
 
 LYON = (45.76, 4.83)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from eclaire_search.errors import InvalidSearch
 from eclaire_search.geo import parse_near
-from eclaire_search.params import parse_search
-from eclaire_search.translate import search_body
+from eclaire_search.query import search_body
+from eclaire_search.search_request import parse_search
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=PARIS)
@@ -26,7 +27,7 @@ LYON_SORT = {
 }
 
 
-def body(query: list[tuple[str, str]]) -> dict[str, object]:
+def body(query: list[tuple[str, str]]) -> dict[str, Any]:
     return search_body(parse_search(query, tz=PARIS, now=NOW))
 
 
@@ -58,7 +59,7 @@ def test_explicit_sorts_and_text_keep_their_order() -> None:
     with_text = body([("near", "45.76|4.83"), ("_text", "sommeil")])
     assert with_text["sort"][0] == {"_score": {"order": "desc"}}
     farthest = body([("near", "45.76|4.83"), ("_sort", "-near")])
-    assert farthest["sort"][0]["_geo_distance"]["order"] == "desc"  # type: ignore[index]
+    assert farthest["sort"][0]["_geo_distance"]["order"] == "desc"
 
 
 @pytest.mark.parametrize(

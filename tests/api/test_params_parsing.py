@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from eclaire_search.errors import FHIRError, InvalidSearch, NotAcceptable
 from eclaire_search.paging import Cursor, CursorCodec
-from eclaire_search.params import parse_search
+from eclaire_search.query import search_body
+from eclaire_search.search_request import check_accept, parse_search
 
 
 def test_empty_values_are_ignored_and_unknown_parameters_warned() -> None:
@@ -69,6 +70,66 @@ def test_include_star_and_comma_lists() -> None:
     assert parse_search([("_include", "*")]).includes >= {"*", "ResearchStudy:site"}
     request = parse_search([("_include", "ResearchStudy:site,ResearchStudy:sponsor")])
     assert request.includes == {"ResearchStudy:site", "ResearchStudy:sponsor"}
+
+
+def test_three_part_include_names_the_same_include() -> None:
+    request = parse_search([("_include", "ResearchStudy:site:Location,ResearchStudy:enrollment")])
+    assert request.includes == {"ResearchStudy:site", "ResearchStudy:enrollment"}
+    assert request.used == (("_include", "ResearchStudy:site:Location,ResearchStudy:enrollment"),)
+    for wrong in (
+        "ResearchStudy:site:Group",
+        "ResearchStudy:site:Location:x",
+        "Group:site:Location",
+    ):
+        with pytest.raises(InvalidSearch):
+            parse_search([("_include", wrong)])
+
+
+def test_unknown_elements_are_a_warning_not_an_error() -> None:
+    request = parse_search([("_elements", "title,foo,status")])
+    assert request.elements == ("title", "foo", "status")
+    (warning,) = request.warnings
+    assert warning.severity == "warning" and warning.expression == "_elements"
+    assert "foo" in warning.diagnostics and "title" not in warning.diagnostics
+    assert parse_search([("_elements", "title,identifier,site")]).warnings == ()
+
+
+@pytest.mark.parametrize("total", ["estimate", "accurate"])
+def test_total_estimate_counts_every_hit(total: str) -> None:
+    assert search_body(parse_search([("_total", total)]))["track_total_hits"] is True
+    assert search_body(parse_search([("_total", "none")]))["track_total_hits"] is False
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/fhir+xml",
+        "application/xml, text/xml",
+        "application/fhir+json;q=0, application/fhir+xml",
+        "*/*;q=0, application/xml",
+    ],
+)
+def test_accept_xml_without_json_is_not_acceptable(accept: str) -> None:
+    with pytest.raises(NotAcceptable):
+        check_accept(accept)
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "",
+        "application/fhir+json",
+        "application/json",
+        "*/*",
+        "application/*",
+        "application/fhir+xml;q=0.9, application/fhir+json",
+        "text/html",
+        "application/json;q=bad, application/xml",
+    ],
+)
+def test_accept_with_json_a_wildcard_or_no_xml_is_served(accept: str | None) -> None:
+    check_accept(accept)
 
 
 def test_cursor_is_opaque_signed_and_bound_to_its_search() -> None:

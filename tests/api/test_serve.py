@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 from studies_fixture import Loaded
 
+from eclaire_core.settings import Settings
 from eclaire_search.serving import MISSING_SECRET_STATUS, uvicorn_options
-from eclaire_search.settings import Settings
 
 ECLAIRE = str(Path(sys.executable).with_name("eclaire"))
 START_WAIT = 120.0  # seconds; a busy 2-core machine can be slow to import and spawn

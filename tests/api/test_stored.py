@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 import pytest
 
-from eclaire_search import stored
+from eclaire_core import stored
 
 STUDY: dict[str, Any] = {
     "resourceType": "ResearchStudy",

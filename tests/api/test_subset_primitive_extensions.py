@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eclaire_search.bundle import subset
-from eclaire_search.params import parse_search
+from eclaire_search.search_request import parse_search
 
 TRANSLATED = {
     "resourceType": "ResearchStudy",

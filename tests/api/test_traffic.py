@@ -13,9 +13,9 @@ from starlette.testclient import TestClient
 from starlette.types import Message
 from studies_fixture import Loaded
 
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
 
 CONTAINS_10X100 = "&".join(
     "title:contains=" + ",".join(f"mot{p}{i:03d}" for i in range(100)) for p in range(10)
@@ -56,7 +56,7 @@ def app_with(loaded: Loaded) -> Iterator[Any]:
         client.__exit__(None, None, None)
 
 
-# --- offset paging and the self link ----------------------------------------------------------
+# --- offset paging and the self link -------------------------------------------------------------
 
 
 def test_getpagesoffset_returns_21_to_30_of_the_same_search(api: TestClient) -> None:
@@ -100,7 +100,7 @@ def test_a_decimal_age_is_the_completed_years(api: TestClient) -> None:
     assert total("64.99") == total("64")
 
 
-# --- the cost budget ---------------------------------------------------------------------------
+# --- the cost budget -----------------------------------------------------------------------------
 
 
 def test_ten_times_a_hundred_contains_values_is_400_for_get_and_post(api: TestClient) -> None:
@@ -143,7 +143,7 @@ def test_within_the_budget_contains_still_works(api: TestClient) -> None:
 
 
 def index_queries(settings: Settings) -> int:
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         stats = client.indices.stats(index=settings.index_alias, metric="search")
     finally:

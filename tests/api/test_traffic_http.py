@@ -21,10 +21,10 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from studies_fixture import Loaded
 
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
 from eclaire_search.clientaddr import Networks, budget_key, resolve_client
 from eclaire_search.limits import TokenBucket
-from eclaire_search.settings import Settings
 
 PORT = 8082
 HOME = f"http://127.0.0.1:{PORT}"
@@ -39,7 +39,8 @@ def served(loaded: Loaded, **overrides: Any) -> Settings:
         "rate_limit_exports": 0,
         **overrides,
     }
-    return loaded.settings.model_copy(update=values)
+    settings: Settings = loaded.settings.model_copy(update=values)
+    return settings
 
 
 @pytest.fixture(scope="module")
@@ -242,7 +243,7 @@ def test_unexpected_failure_is_generic_and_logged(
     assert body["id"] in body["issue"][0]["diagnostics"]
     assert response.headers["cache-control"] == "no-store"
     logged = [r for r in caplog.records if r.name == "eclaire_search" and r.exc_info]
-    assert logged and "secret engine detail" in str(logged[0].exc_info[1])
+    assert logged and logged[0].exc_info and "secret engine detail" in str(logged[0].exc_info[1])
     access = [r for r in caplog.records if r.name == "eclaire_search.access"]
     assert access[-1].__dict__["status"] == 500
 

@@ -1,6 +1,6 @@
 """Literal cases for full text: what a person types → the tree → the OpenSearch body.
 
-Rulings A8: the person's syntax is words, "phrases", OR, NOT/- and grouping; the body holds
+Rulings API-8: the person's syntax is words, "phrases", OR, NOT/- and grouping; the body holds
 only match / match_phrase / multi_match queries, never an engine query parser.
 """
 
@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eclaire_search import textsyntax as ts
-from eclaire_search.params import parse_search
-from eclaire_search.translate import search_body
+from eclaire_search.query import search_body
+from eclaire_search.search_request import parse_search
 
 PARIS = ZoneInfo("Europe/Paris")
 TEXT_WEIGHTS = [

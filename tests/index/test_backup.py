@@ -13,11 +13,12 @@ from starlette.testclient import TestClient
 from studies_fixture import alias_settings, drop_alias, jarde_records
 from typer.testing import CliRunner, Result
 
+from eclaire_cli.main import app
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings, get_settings
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings, get_settings
 from ingest.backup import versioned_indices
-from ingest.cli import app
-from ingest.loader import alias_indices, create_sync_client
+from ingest.loader import alias_indices
 from ingest.pipeline import run_ingest
 
 
@@ -65,7 +66,7 @@ def run(*args: str) -> Result:
 
 
 def node_has_path_repo(settings: Settings) -> bool:
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         nodes: dict[str, Any] = client.nodes.info(metric="settings")["nodes"]
     finally:
@@ -97,7 +98,7 @@ def test_snapshot_then_restore_brings_back_a_deleted_index(
         pytest.skip("this node was started without path.repo (the launcher now sets it)")
     index = load(settings, tmp_path / "a", range(4))
     ids = served_ids(settings)
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         taken = run("snapshot", "before-delete")
         assert taken.exit_code == 0, taken.stderr

@@ -15,9 +15,10 @@ from opensearchpy import OpenSearch
 from starlette.testclient import TestClient
 from studies_fixture import alias_settings, drop_alias, jarde_records
 
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
-from ingest.loader import alias_indices, create_sync_client
+from ingest.loader import alias_indices
 from ingest.lock import LockHeld, lease
 from ingest.pipeline import run_ingest
 
@@ -40,7 +41,7 @@ def settings(opensearch_url: str, tmp_path: Path) -> Iterator[Settings]:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[OpenSearch]:
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     yield client
     client.close()
 
@@ -169,7 +170,7 @@ def test_reindex_rebuilds_from_stored_documents(
 ) -> None:
     from typer.testing import CliRunner
 
-    from ingest.cli import app
+    from eclaire_cli.main import app
 
     first = run_ingest(write(tmp_path / "in", jarde_records(range(12))), settings, "full")
     before = all_documents(client, settings.index_alias)
@@ -178,7 +179,7 @@ def test_reindex_rebuilds_from_stored_documents(
         "ECLAIRE_INDEX_ALIAS": settings.index_alias,
         "ECLAIRE_DATA_DIR": str(settings.data_dir),
     }
-    from eclaire_search.settings import get_settings
+    from eclaire_core.settings import get_settings
 
     get_settings.cache_clear()
     try:

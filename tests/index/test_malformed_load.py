@@ -13,8 +13,8 @@ import pytest
 from starlette.testclient import TestClient
 from studies_fixture import drop_alias
 
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
 from ingest.deadletter import read_dead_letters
 from ingest.generator import generate
 from ingest.pipeline import IngestResult, run_ingest

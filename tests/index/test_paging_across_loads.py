@@ -13,9 +13,9 @@ import pytest
 from starlette.testclient import TestClient
 from studies_fixture import alias_settings, drop_alias, jarde_records
 
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
 from ingest.pipeline import run_ingest
 
 
@@ -40,7 +40,7 @@ def link(bundle: dict[str, Any], relation: str) -> str:
 
 def pits_ever_opened(settings: Settings) -> int:
     """Point-in-time contexts ever opened on this test's own indices (others' do not count)."""
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         stats = client.indices.stats(index=f"{settings.index_alias}-*", metric="search")
     finally:

@@ -12,11 +12,12 @@ import pytest
 from studies_fixture import alias_settings, drop_alias, jarde_records
 from typer.testing import CliRunner, Result
 
-from eclaire_search.settings import Settings, get_settings
-from ingest.cli import app
+from eclaire_cli.main import app
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings, get_settings
 from ingest.errors import InputError
 from ingest.inputs import newest_inputs
-from ingest.loader import alias_indices, create_sync_client
+from ingest.loader import alias_indices
 from ingest.lock import LOCK_INDEX, lease
 from ingest.scheduler import JOB_LOCK
 
@@ -58,7 +59,7 @@ def test_run_now_performs_one_recorded_run(settings: Settings, tmp_path: Path) -
     assert "ok     OpenSearch" in result.stderr and "ok     lease index" in result.stderr
     runs = [json.loads(line) for line in (settings.data_dir / "runs.ndjson").read_text().split()]
     assert len(runs) == 1 and runs[0]["ok"] is True and runs[0]["studies"] == 4
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         (index,) = alias_indices(client, settings.index_alias)
         assert client.count(index=index)["count"] == 4
@@ -71,7 +72,7 @@ def test_run_now_while_another_scheduler_runs_is_refused(
     settings: Settings, tmp_path: Path
 ) -> None:
     source = export(tmp_path / "export_eclaire_jarde.json", range(2))
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         with lease(client, JOB_LOCK):
             result = run("schedule", "--run-now", str(source))

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from studies_fixture import alias_settings, drop_alias, jarde_records
 
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
 from ingest.lock import lease
 from ingest.scheduler import JOB_LOCK, build_scheduler, nightly
 
@@ -42,7 +42,7 @@ def test_nightly_runs_once_and_is_recorded(settings: Settings, tmp_path: Path) -
     assert result is not None and result.load.indexed == 5
     runs = (settings.data_dir / "runs.ndjson").read_text().splitlines()
     assert json.loads(runs[-1])["ok"] is True
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         with lease(client, JOB_LOCK):  # another scheduler is mid-run
             assert nightly([export], settings) is None

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from studies_fixture import alias_settings, drop_alias, jarde_records
 
-from eclaire_search import stored
-from eclaire_search.gazetteer import gazetteer
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
+from eclaire_core import stored
+from eclaire_core.gazetteer import gazetteer
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
 from ingest.pipeline import run_ingest
 
 NOWHERE = {
@@ -41,7 +41,7 @@ def test_placed_and_unplaced_sites(settings: Settings, tmp_path: Path) -> None:
     result = run_ingest([export], settings, "full")
     assert (result.load.sites_located, result.load.sites_unlocated) == (12, 2)
     assert result.to_dict()["load"]["sites_unlocated"] == 2  # in the run record too
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     hits = client.search(index=settings.index_alias, body={"size": 10})["hits"]["hits"]
     client.close()
     for hit in hits:

@@ -17,11 +17,11 @@ import pytest
 from starlette.testclient import TestClient
 from studies_fixture import alias_settings, drop_alias
 
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
+from eclaire_core.templates import rules
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
-from ingest.analysis import TEMPLATES, rules
 from ingest.generator import generate
-from ingest.loader import create_sync_client
 from ingest.pipeline import run_ingest
 
 SCALE = 3000
@@ -174,9 +174,9 @@ def test_the_portal_box_searches_content_in_enrolment_order(data: Data) -> None:
 
 
 def test_every_synonym_rule_expands_on_the_node(data: Data) -> None:
-    client = create_sync_client(data.settings)
+    client = sync_client(data.settings)
     try:
-        for rule in rules(TEMPLATES / "synonyms_fr.txt"):
+        for rule in rules("synonyms_fr.txt"):
             first, second = [part.strip() for part in rule.split(",")][:2]
             expanded = client.indices.analyze(
                 index=data.settings.index_alias, body={"analyzer": "french_search", "text": first}

@@ -1,6 +1,6 @@
-"""Synthetic source records for the mapping tests (source-exports.md §5, with every key).
+"""Synthetic source records for the mapping tests (SRC-5, with every key).
 
-Real records carry every key, mostly null; the §5 examples omit nulls for brevity, so the
+Real records carry every key, mostly null; the SRC-5 examples omit nulls for brevity, so the
 helpers below add the missing keys as null to test the realistic shape too.
 """
 
@@ -11,9 +11,8 @@ from typing import Any
 
 from ingest.generator.schema import COMMON_KEYS, CTIS_KEYS, DM_KEYS, JARDE_KEYS, RIPH_KEYS
 from ingest.mapping import MappedStudy, MeddraTable, Unpublished, to_fhir
-from ingest.sources.records import Source, detect_source
 
-# Every documented key (source-exports.md §2), as the generator writes them.
+# Every documented key (SRC-2), as the generator writes them.
 RIPH_ALL_KEYS = RIPH_KEYS + DM_KEYS + JARDE_KEYS
 
 
@@ -150,9 +149,7 @@ MEDDRA = MeddraTable.load()
 
 
 def run(record: dict[str, Any], **kw: Any) -> MappedStudy | Unpublished:
-    source: Source | None = detect_source(record)
-    assert source is not None
-    return to_fhir(record, source=source, meddra=MEDDRA, **kw)
+    return to_fhir(record, meddra=MEDDRA, **kw)
 
 
 def study(record: dict[str, Any], **kw: Any) -> MappedStudy:

@@ -14,9 +14,9 @@ import pytest
 from ingest_mapping_samples import jarde
 from typer.testing import CliRunner, Result
 
-from eclaire_search.settings import get_settings
+from eclaire_cli.main import app
+from eclaire_core.settings import get_settings
 from ingest import errors
-from ingest.cli import app
 
 
 def closed_port() -> int:
@@ -149,12 +149,12 @@ def test_debug_keeps_the_traceback(engine_down: Path) -> None:
 
 
 def test_a_bug_is_not_swallowed(engine_down: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ingest import loader
+    from eclaire_core import opensearch
 
     def broken(*_: object, **__: object) -> None:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(loader, "create_sync_client", broken)
+    monkeypatch.setattr(opensearch, "sync_client", broken)
     result = run("reindex")
     assert isinstance(result.exception, ZeroDivisionError)
 

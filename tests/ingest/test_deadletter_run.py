@@ -1,5 +1,5 @@
 """map_exports over whole files: every good record mapped, every bad one dead-lettered with
-its reason; duplicates; validation modes; the run summary; each data weakness of §4."""
+its reason; duplicates; validation modes; the run summary; each data weakness of SRC-4."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from ingest_mapping_samples import ctis, dm, full, jarde
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunSummary, load_exclusions, should_validate
 from ingest.deadletter import DeadLetterWriter, MemoryDeadLetters, read_dead_letters
+from ingest.export_source import map_exports
 from ingest.mapping import MappedStudy, Unpublished
-from ingest.mapping_run import RunSummary, load_exclusions, map_exports, should_validate
 
 
 def _settings(**kw: Any) -> Settings:
@@ -130,13 +131,13 @@ def test_source_comes_from_the_record_not_the_file_name(tmp_path: Path) -> None:
 def test_validation_failure_is_a_dead_letter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ingest import mapping_run
+    from ingest import export_source
     from ingest.mapping import RecordRejected
 
     def failing(mapped: MappedStudy) -> None:
         raise RecordRejected("validation failed: Group/x: boom", "invalid")
 
-    monkeypatch.setattr(mapping_run, "validate", failing)
+    monkeypatch.setattr(export_source, "validate", failing)
     out, letters, _ = _run([_write(tmp_path / "a.json", [dm()])])
     assert out == []
     assert [(d.kind, d.id) for d in letters.letters] == [("invalid", "2023-A90001-12")]
@@ -153,7 +154,7 @@ def test_internal_error_costs_one_record(tmp_path: Path, monkeypatch: pytest.Mon
             raise error
         return original(*args, **kw)
 
-    monkeypatch.setattr("ingest.mapping_run.to_fhir", flaky)
+    monkeypatch.setattr("ingest.export_source.to_fhir", flaky)
     out, letters, _ = _run([_write(tmp_path / "a.json", [dm(), jarde()])])
     assert [o.id for o in out] == ["2022-A90002-34"]
     assert letters.letters[0].kind == "internal-error"
@@ -209,7 +210,7 @@ def test_dead_letter_writer_ndjson(tmp_path: Path) -> None:
     assert writer.counts["unparseable"] == 1
 
 
-# --- §4, "Weaknesses in the reference handling of bad data": each one, as data ---------------
+# --- SRC-4, "Weaknesses in the reference handling of bad data": each one, as data ----------------
 # (weaknesses about indexing, bulk responses, deletions and the dev-mode reader are the
 # indexer's and are not data seen by mapping)
 WEAKNESSES: list[tuple[str, dict[str, Any], str]] = [
@@ -316,7 +317,7 @@ def test_section4_weakness(
     assert letters.letters == []
     mapped = out[-1]
     assert isinstance(mapped, MappedStudy)
-    # the §5 CTIS codes are not in the synthetic MedDRA sample: that warning is always there
+    # the SRC-5 CTIS codes are not in the synthetic MedDRA sample: that warning is always there
     kinds = {w.split(":")[0] for w in mapped.warnings} - {"meddra"}
     assert (kind in kinds) if kind else not kinds
 
@@ -334,4 +335,4 @@ def test_weakness_details() -> None:
     assert char["exclude"] is False
     jarde_patch = study(jarde(numero_national="2018-A01267-48", resume="Résumé."))
     summary = [e for e in jarde_patch.research_study["extension"] if "valueMarkdown" in e]
-    assert summary[0]["valueMarkdown"] == "Résumé."  # R13: the one-study patch is dropped
+    assert summary[0]["valueMarkdown"] == "Résumé."  # RES-13: the one-study patch is dropped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eclaire_search.gazetteer import distance_km, fold_city, gazetteer
+from eclaire_core.gazetteer import distance_km, fold_city, gazetteer
 from ingest.documents import site_points
 from ingest.generator.places import CITIES
 

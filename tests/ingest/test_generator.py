@@ -1,8 +1,8 @@
 """The synthetic exports: determinism, the production figures, the fixed studies, the key sets.
 
 Files are read back with ijson (streaming, as the ingest reads them) and checked against the
-spec written out here independently of the generator: the key lists of source-exports.md §2
-and the statistics figures of the technical document §6.
+spec written out here independently of the generator: the key lists of SRC-2
+and the statistics figures of the DOC-6.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ingest.generator import generate, planned_records, shape_for
 
 FILES = ("export_eclaire_ctis.json", "export_eclaire_dm-dmdiv.json", "export_eclaire_jarde.json")
 
-# source-exports.md §2.1, §2.2, §2.3, typed out from the spec (not imported from the generator).
+# SRC-2.1, SRC-2.2, SRC-2.3, typed out from the spec (not imported from the generator).
 COMMON = [
     "reglementation_code",
     "etat",
@@ -139,7 +139,7 @@ ID_KEY = {
     "export_eclaire_jarde.json": "numero_national",
 }
 
-# Technical document §6, the production statistics.
+# Technical DOC-6, the production statistics.
 FIGURES = {
     "Total_etudes": 19053,
     "Investigations_cliniques_(DM)": 907,
@@ -154,7 +154,7 @@ FIGURES = {
     "Total_Etudes_en_cours": 9151,
 }
 CATEGORY = {"REG745": "DM", "REG746": "DMDIV", "REG536": "CTIS", "JARDE": "JARDE"}
-STATUS = {  # rulings R1, keys folded
+STATUS = {  # RES-1, keys folded
     "a demarrer": "approved",
     "prorogee": "approved",
     "en cours": "active",
@@ -168,7 +168,7 @@ STATUS = {  # rulings R1, keys folded
 
 
 def fold(text: str) -> str:
-    """Case, accents, ``_`` and spaces ignored, as the status mapping matches (R1)."""
+    """Case, accents, ``_`` and spaces ignored, as the status mapping matches (RES-1)."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.sub(r"[^0-9a-z]+", " ", plain.lower()).strip()
 
@@ -183,7 +183,7 @@ def published(record: dict[str, Any]) -> bool:
 
 
 def statistics(directory: Path) -> dict[str, int]:
-    """The §6 figures counted from the files, as the API would after ingesting them."""
+    """The DOC-6 figures counted from the files, as the API would after ingesting them."""
     per: Counter[tuple[str, str]] = Counter()
     for name in FILES:
         for record in elements(directory / name):

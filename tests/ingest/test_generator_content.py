@@ -1,6 +1,6 @@
 """The content of the default data set looks like production: value sets, formats, quirks.
 
-Every value set below is the one the spec names (source-exports.md §2, the IG displays); the
+Every value set below is the one the spec names (SRC-2, the IG displays); the
 quirks (entities, ``<br>``, the placeholder, spelling variants, unknown MedDRA codes) must be
 present so the ingest is exercised on them, and their share must stay a minority.
 """

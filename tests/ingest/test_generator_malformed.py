@@ -1,6 +1,6 @@
 """Malformed records: each tag points at an element that is bad in exactly the stated way.
 
-The checks below restate each kind from rulings R15 and source-exports §4 on the raw
+The checks below restate each kind from RES-15 and SRC-4 on the raw
 element; they do not call the generator's corruption code. Untagged elements must all be
 good records, so a tag can neither be missing nor point at the wrong index.
 """

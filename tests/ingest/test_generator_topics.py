@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from eclaire_core.meddra import MeddraTable
 from ingest.generator import generate
 from ingest.generator.prose import bare
 from ingest.generator.topics import DISEASES, MEDDRA_LABELS
-from ingest.mapping.meddra import MeddraTable
 
 FILES = {
     "export_eclaire_ctis.json": ("numero_ctis", "titre"),

@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 REPO = Path(__file__).resolve().parents[2]
 IG_DIR = REPO / ".." / "shared" / "ig" / "ans.fhir.fr.eclaire-0.3.1"
@@ -46,6 +46,6 @@ def test_module_content_is_the_ig() -> None:
     # The phase ConceptMap, with its relative target system resolved to the IG CodeSystem.
     assert ig.PHASE_CONCEPT_MAP["phase-III-IV"][0][:2] == (ig.CS_STUDY_PHASE, "phase-3-phase-4")
     assert ig.PHASE_CONCEPT_MAP["jarde-early"][0][1] == "phase-1"
-    # Known IG 0.3.1 gaps handled by rulings, not by the generated module: R2 and R3.
+    # Known IG 0.3.1 gaps handled by rulings, not by the generated module: RES-2 and R3.
     assert "upcoming" not in ig.CONCEPTS["eclaire-status-recruitment-code-system"]
     assert "phase-IV" not in ig.PHASE_CONCEPT_MAP

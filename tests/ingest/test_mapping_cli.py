@@ -10,8 +10,8 @@ import pytest
 from ingest_mapping_samples import ctis, dm, jarde
 from typer.testing import CliRunner
 
-from eclaire_search.settings import get_settings
-from ingest.cli import app
+from eclaire_cli.main import app
+from eclaire_core.settings import get_settings
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:

@@ -1,9 +1,9 @@
-"""The three synthetic examples of source-exports.md §5 give the outcomes written under them.
+"""The three synthetic examples of SRC-5 give the outcomes written under them.
 
 Where a ruling changes the outcome, the test says so:
-- R3: ``phase`` holds the HL7 coding first, then the source-phase coding written under §5.
-- R5: ECLAIRE codings carry version 0.3.1 (not the reference's 0.3.0).
-- R7: the CTIS example's ``BE, FR`` gives ``ResearchStudy.location`` = FR only.
+- RES-3: ``phase`` holds the HL7 coding first, then the source-phase coding written under SRC-5.
+- RES-5: ECLAIRE codings carry version 0.3.1 (not the reference's 0.3.0).
+- RES-7: the CTIS example's ``BE, FR`` gives ``ResearchStudy.location`` = FR only.
 """
 
 from __future__ import annotations
@@ -49,13 +49,13 @@ def test_ctis_example(shape: Any) -> None:
     rs = mapped.research_study
     assert rs["status"] == "active"
     assert _source_phase(rs) == "phase-II"
-    assert rs["phase"]["coding"][0]["code"] == "phase-2"  # R3: the HL7 code comes first
+    assert rs["phase"]["coding"][0]["code"] == "phase-2"  # RES-3: the HL7 code comes first
     assert _precision(rs) == "study-ctis"
     assert _assigner(rs) == "Organization/ctis"
     assert rs["meta"]["lastUpdated"] == "2025-02-03T00:00:00.000Z"
     assert [loc["id"] for loc in mapped.locations] == ["2024-590001-12-00-0-site"]
     assert mapped.locations[0]["name"] == "CHU d'Exempleville"
-    assert [c["coding"][0]["code"] for c in rs["location"]] == ["FR"]  # R7
+    assert [c["coding"][0]["code"] for c in rs["location"]] == ["FR"]  # RES-7
     validate(mapped)
 
 
@@ -78,7 +78,7 @@ def test_jarde_example(shape: Any) -> None:
     assert rs["status"] == "administratively-completed"
     assert _precision(rs) == "cat2-jarde"
     assert _source_phase(rs) == "jarde-early"
-    assert rs["phase"]["coding"][0]["code"] == "phase-1"  # R3: jarde-early → phase-1
+    assert rs["phase"]["coding"][0]["code"] == "phase-1"  # RES-3: jarde-early → phase-1
     assert _assigner(rs) == "Organization/ansm"
     assert rs["meta"]["lastUpdated"] == "2024-01-15T00:00:00.000Z"
     assert mapped.locations == []
@@ -86,7 +86,7 @@ def test_jarde_example(shape: Any) -> None:
 
 
 def test_examples_have_no_warnings_beyond_the_sample_meddra_table() -> None:
-    # The CTIS example's MedDRA codes are not in the synthetic sample table (R14): warned.
+    # The CTIS example's MedDRA codes are not in the synthetic sample table (RES-14): warned.
     assert study(CTIS_EXAMPLE).warnings == [
         "meddra: code 10012345 not in the LLT table",
         "meddra: code 10023456 not in the LLT table",

@@ -1,4 +1,4 @@
-"""Group rules (source-exports.md §3 rules 9-14 as amended by R6): fragment → fragment."""
+"""Group rules (MAP-9 to MAP-14 as amended by RES-6): fragment → fragment."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from ingest_mapping_samples import characteristics, ctis, dm, jarde, study
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 KIND = f"{ig.IG_CANONICAL}/CodeSystem/eclaire-group-characteristic-kind-code-system"
 POP = f"{ig.IG_CANONICAL}/CodeSystem/eclaire-study-population-code-system"
@@ -21,7 +21,7 @@ def _years(value: int) -> dict[str, Any]:
     return {"value": value, "unit": "years", "system": "http://unitsofmeasure.org", "code": "a"}
 
 
-# --- rule 9 ------------------------------------------------------------------------------------
+# --- MAP-9 ---------------------------------------------------------------------------------------
 def test_group_shape_and_order() -> None:
     group = study(ctis()).group
     assert group["id"] == "2024-590001-12-00-enrollment-group"
@@ -73,7 +73,7 @@ def test_a_riph_group_always_has_its_population_characteristic() -> None:
     assert char["code"]["coding"][0]["code"] == "grp-studypop" and char["exclude"] is False
 
 
-# --- rule 10: gender ---------------------------------------------------------------------------
+# --- MAP-10: gender ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("record", "codes"),
     [
@@ -103,10 +103,10 @@ def test_ctis_ignores_participants_fields_and_unknown_gender_warns() -> None:
     mapped = study(dm(participants_sexe="Homme,Licorne"))
     (char,) = characteristics(mapped.group, "grp-gender")
     assert [c["code"] for c in char["valueCodeableConcept"]["coding"]] == ["male"]
-    assert any(w.startswith("gender:") for w in mapped.warnings)  # no code-less coding (§4)
+    assert any(w.startswith("gender:") for w in mapped.warnings)  # no code-less coding (SRC-4)
 
 
-# --- rule 11: ages -----------------------------------------------------------------------------
+# --- MAP-11: ages --------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("value", "ranges"),
     [
@@ -133,7 +133,7 @@ def test_ctis_ages_and_unknown_band() -> None:
     assert any(w.startswith("age:") for w in mapped.warnings)
 
 
-# --- rule 12: subject group --------------------------------------------------------------------
+# --- MAP-12: subject group -----------------------------------------------------------------------
 def test_subject_group_r6() -> None:
     (char,) = characteristics(study(dm()).group, "grp-category")
     assert char == {
@@ -151,7 +151,7 @@ def test_subject_group_r6() -> None:
     assert char["valueCodeableConcept"]["coding"][0]["display"] == "Patients"
 
 
-# --- rule 13: population -----------------------------------------------------------------------
+# --- MAP-13: population --------------------------------------------------------------------------
 def test_ctis_population() -> None:
     mapped = study(ctis(population_recrutement="Pregnant women, Minors, Nursing women"))
     (char,) = characteristics(mapped.group, "grp-studypop")
@@ -187,7 +187,7 @@ def test_riph_vulnerable_population(flag: object, exclude: bool) -> None:
 
 
 def test_riph_vulnerable_null_or_garbage_is_not_excluded() -> None:
-    """Null is falsy (rule 13): one characteristic with ``exclude: false``; so is garbage."""
+    """Null is falsy (MAP-13): one characteristic with ``exclude: false``; so is garbage."""
     (null,) = characteristics(study(jarde()).group, "grp-studypop")
     assert null["exclude"] is False
     mapped = study(jarde(participants_population_vulnerable="peut-être"))
@@ -196,7 +196,7 @@ def test_riph_vulnerable_null_or_garbage_is_not_excluded() -> None:
     assert any(w.startswith("population:") for w in mapped.warnings)
 
 
-# --- rule 14 / R6: criteria --------------------------------------------------------------------
+# --- MAP-14 / RES-6: criteria --------------------------------------------------------------------
 def test_criteria_r6() -> None:
     group = study(
         ctis(
@@ -254,5 +254,5 @@ def test_null_absent_or_wrong_criteria_arrays(value: object) -> None:
     else:
         record["criteres_eligibilite"] = value
         record["criteres_jugement"] = value
-    mapped = study(record)  # the reference crashed on null or absent arrays (§4)
+    mapped = study(record)  # the reference crashed on null or absent arrays (SRC-4)
     assert characteristics(mapped.group, "grp-other") == []

@@ -1,4 +1,4 @@
-"""Sites → Location (rule 15, R7): fragment → fragment, and the §4 site weaknesses."""
+"""Sites → Location (MAP-15, RES-7): fragment → fragment, and the SRC-4 site weaknesses."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from ingest_mapping_samples import ctis, dm, study
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 FULL_SITE = {
     "organisme": "APHP - Hopital Fictif",
@@ -97,7 +97,7 @@ def test_ctis_site_title_and_entities() -> None:
     assert loc["name"] == "CHU d'Exempleville"
     person = loc["telecom"][0]["extension"][0]["valueHumanName"]
     assert person == {"use": "official", "family": "Nomfictif", "given": ["Alex"], "prefix": ["Dr"]}
-    assert loc["address"]["country"] == "FR"  # R7: sites are French sites
+    assert loc["address"]["country"] == "FR"  # RES-7: sites are French sites
 
 
 @pytest.mark.parametrize("value", [None, "absent", "pas une liste", {"organisme": "x"}])

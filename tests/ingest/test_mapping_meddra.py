@@ -1,10 +1,10 @@
-"""MedDRA LLT table (R14): configurable file, synthetic sample, Windows-1252 tolerated."""
+"""MedDRA LLT table (RES-14): configurable file, synthetic sample, Windows-1252 tolerated."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.mapping.meddra import SAMPLE_TABLE, MeddraTable
+from eclaire_core.meddra import SAMPLE_TABLE, MeddraTable
 
 
 def test_sample_is_synthetic_and_complete() -> None:

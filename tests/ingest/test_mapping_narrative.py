@@ -1,4 +1,4 @@
-"""Narratives (R11): raw source on the ResearchStudy, escaped and without nulls; short
+"""Narratives (RES-11): raw source on the ResearchStudy, escaped and without nulls; short
 generated narratives on Group, Location and Organization."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Organizations (rule 6, R10): fixed assigners with their own narrative, one sponsor per study."""
+"""Organizations (MAP-6, RES-10): fixed assigners with their own narrative, one sponsor per
+study."""
 
 from __future__ import annotations
 

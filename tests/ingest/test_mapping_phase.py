@@ -1,11 +1,11 @@
-"""Phase (rule 7 as amended by R3): HL7 coding via the IG ConceptMap plus the source coding."""
+"""Phase (MAP-7 as amended by RES-3): HL7 coding via the IG ConceptMap plus the source coding."""
 
 from __future__ import annotations
 
 import pytest
 from ingest_mapping_samples import ctis, dm, jarde, study
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 HL7 = "http://terminology.hl7.org/CodeSystem/research-study-phase"
 SOURCE = ig.CS_STUDY_PHASE_SOURCE
@@ -22,7 +22,7 @@ EXPECTED_TARGET = {
     "phase-II": (HL7, "phase-2"),
     "phase-II-III": (HL7, "phase-2-phase-3"),
     "phase-III": (HL7, "phase-3"),
-    "phase-IV": (HL7, "phase-4"),  # R3 supplement: not in the IG ConceptMap
+    "phase-IV": (HL7, "phase-4"),  # RES-3 supplement: not in the IG ConceptMap
     "phase-III-IV": (ig.CS_STUDY_PHASE, "phase-3-phase-4"),
 }
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunSummary
 from ingest.deadletter import MemoryDeadLetters
+from ingest.export_source import map_exports
 from ingest.mapping import MappedStudy
-from ingest.mapping_run import RunSummary, map_exports
 
 RECORDS = Path(__file__).parents[1] / "data" / "production" / "reference" / "source-records"
 

@@ -1,6 +1,6 @@
 """One test per ResearchStudy rule: a literal source fragment → the expected FHIR fragment.
 
-Rule numbers are source-exports.md §3; R-numbers are rulings.md, which override §3.
+Rule ids are MAP-n (docs/mapping.md); the RES-n decisions (docs/decisions.md) override them.
 """
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from __future__ import annotations
 import pytest
 from ingest_mapping_samples import ctis, dm, ext, jarde, study
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 
 CS = f"{ig.IG_CANONICAL}/CodeSystem"
 
 
-# --- rule 1 / R1: status ------------------------------------------------------------------------
+# --- MAP-1 / RES-1: status -----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("etat", "status"),
     [
@@ -30,7 +30,7 @@ CS = f"{ig.IG_CANONICAL}/CodeSystem"
         ("TERMINEE_ANTICIPEE", "administratively-completed"),
         ("Terminée anticipée", "administratively-completed"),
         ("ABANDONNEE", "withdrawn"),
-        ("EXPIREE", "withdrawn"),  # R1: not the IG ConceptMap's expiree → approved
+        ("EXPIREE", "withdrawn"),  # RES-1: not the IG ConceptMap's expiree → approved
         ("  expirée ", "withdrawn"),
     ],
 )
@@ -38,7 +38,7 @@ def test_status_r1(etat: str, status: str) -> None:
     assert study(dm(etat=etat)).research_study["status"] == status
 
 
-# --- rule 2 / R2: recruitment status -----------------------------------------------------------
+# --- MAP-2 / RES-2: recruitment status -----------------------------------------------------------
 @pytest.mark.parametrize(
     ("value", "code", "display"),
     [
@@ -66,13 +66,13 @@ def test_unknown_recruitment_status_is_dropped_with_warning() -> None:
     assert any(w.startswith("recruitment-status:") for w in mapped.warnings)
 
 
-# --- rule 3: recruitment period ------------------------------------------------------------------
+# --- MAP-3: recruitment period -------------------------------------------------------------------
 def test_recruitment_period() -> None:
     rs = study(
         dm(date_debut_recrutement="2024-03-01", date_fin_recrutement="2025-06-30")
     ).research_study
     (e,) = ext(rs, ig.EXT_RECRUITMENT_PERIOD)
-    assert e["valuePeriod"] == {"start": "2024-03-01T00:00:00.000Z", "end": "2025-06-30"}
+    assert e["valuePeriod"] == {"start": "2024-03-01", "end": "2025-06-30"}
     assert ext(
         study(dm(date_fin_recrutement="2025-06-30")).research_study, ig.EXT_RECRUITMENT_PERIOD
     )[0]["valuePeriod"] == {"end": "2025-06-30"}
@@ -90,11 +90,11 @@ def test_bad_recruitment_start_is_dropped_with_warning_r15(bad: str) -> None:
 def test_recruitment_end_before_start_is_dropped() -> None:
     mapped = study(dm(date_debut_recrutement="2025-01-01", date_fin_recrutement="2024-01-01"))
     (e,) = ext(mapped.research_study, ig.EXT_RECRUITMENT_PERIOD)
-    assert e["valuePeriod"] == {"start": "2025-01-01T00:00:00.000Z"}
+    assert e["valuePeriod"] == {"start": "2025-01-01"}
     assert any(w.startswith("recruitment-period:") for w in mapped.warnings)
 
 
-# --- rule 4: regulation ------------------------------------------------------------------------
+# --- MAP-4: regulation ---------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("record", "code", "display"),
     [
@@ -117,7 +117,7 @@ def test_regulation_category(record: dict[str, object], code: str, display: str)
     }
 
 
-# --- rule 5 / R8: precision ----------------------------------------------------------------------
+# --- MAP-5 / RES-8: precision --------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("record", "code"),
     [
@@ -148,7 +148,7 @@ def test_unmatched_or_null_precision_gives_one_category() -> None:
     assert len(study(ctis(intervention_faible=None)).research_study["category"]) == 1
 
 
-# --- rule 6: identifiers and assigners -------------------------------------------------------
+# --- MAP-6: identifiers and assigners ------------------------------------------------------------
 def test_identifiers() -> None:
     rs = study(
         dm(
@@ -195,7 +195,7 @@ def test_assigner(record: dict[str, object], assigner: str) -> None:
     assert ref == f"Organization/{assigner}"
 
 
-# --- rule 8: title ----------------------------------------------------------------------------
+# --- MAP-8: title --------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("raw", "title"),
     [
@@ -212,7 +212,7 @@ def test_ctis_title_from_titre() -> None:
     assert study(ctis()).research_study["title"] == "A PHASE II STUDY OF EXAMPLUMAB IN ADULTS"
 
 
-# --- rule 16 / R7: countries -----------------------------------------------------------------
+# --- MAP-16 / RES-7: countries -------------------------------------------------------------------
 @pytest.mark.parametrize("record", [ctis(pays_concernes="BE, DE, FR"), ctis(), dm(), jarde()])
 def test_location_is_france_only_r7(record: dict[str, object]) -> None:
     assert study(record).research_study["location"] == [
@@ -222,7 +222,6 @@ def test_location_is_france_only_r7(record: dict[str, object]) -> None:
                     "system": "urn:iso:std:iso:3166",
                     "code": "FR",
                     "display": "France",
-                    "version": "4.0.1",
                 }
             ]
         }
@@ -237,7 +236,7 @@ def test_garbled_countries_warn_not_crash(countries: str) -> None:
     assert sum(w.startswith("country:") for w in mapped.warnings) == bad
 
 
-# --- rule 17 / R14: conditions and MedDRA ----------------------------------------------------
+# --- MAP-17 / RES-14: conditions and MedDRA ------------------------------------------------------
 def test_disease_condition_and_meddra_r14() -> None:
     rs = study(ctis(informations_meddra="10090001, 10090300")).research_study
     assert rs["condition"] == [
@@ -286,7 +285,7 @@ def test_empty_meddra_string_means_none() -> None:
     assert [c["id"] for c in rs["condition"]] == ["disease-condition-2024-590001-12-00"]
 
 
-# --- rule 18: sponsor ----------------------------------------------------------------------
+# --- MAP-18: sponsor -----------------------------------------------------------------------------
 def test_associated_party_r4_url() -> None:
     (e,) = ext(study(ctis()).research_study, ig.EXT_ASSOCIATED_PARTY_R5)
     assert (
@@ -324,7 +323,7 @@ def test_sponsor_is_the_submitter_for_riph() -> None:
     assert e["extension"][0] == {"url": "name", "valueString": "CHU d'Exempleville"}
 
 
-# --- rule 19: contacts ------------------------------------------------------------------------
+# --- MAP-19: contacts ----------------------------------------------------------------------------
 def test_sci_and_pub_contacts() -> None:
     rs = study(
         ctis(
@@ -428,7 +427,7 @@ def test_riph_submitter_is_the_sci_contact() -> None:
     assert sci["telecom"] == [{"system": "email", "value": "depot@example.org", "use": "work"}]
 
 
-# --- rule 20 / R12: document date -------------------------------------------------------------
+# --- MAP-20 / RES-12: document date --------------------------------------------------------------
 @pytest.mark.parametrize(
     ("history", "approvals", "expected"),
     [
@@ -441,7 +440,7 @@ def test_riph_submitter_is_the_sci_contact() -> None:
             "23.02.2099,000152-SM-1:2024-05-15, 23.02.2099,000152-SM-2:2024-11-05",
             "2024-11-05",
         ),
-        # an item starting with a letter no longer outranks the dates (§4)
+        # an item starting with a letter no longer outranks the dates (SRC-4)
         ("En cours:2024, 2024-03-05:En cours", None, "2024-03-05"),
     ],
 )
@@ -480,7 +479,7 @@ def test_missing_submission_date_falls_back_with_warning(submitted: str | None) 
     assert any(w.startswith("document-date:") for w in mapped.warnings)
 
 
-# --- rule 21 / R4 / R9: other elements --------------------------------------------------------
+# --- MAP-21 / R4 / RES-9: other elements ---------------------------------------------------------
 def test_therapeutic_area_summary_purpose_duration() -> None:
     rs = study(
         dm(
@@ -495,7 +494,7 @@ def test_therapeutic_area_summary_purpose_duration() -> None:
     assert ext(rs, ig.EXT_DESCRIPTION_SUMMARY_R5) == [
         {
             "url": "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.descriptionSummary",
-            "valueMarkdown": "Étude pilote.<br>Suivi 6 mois.",
+            "valueMarkdown": "Étude pilote.\n\nSuivi 6 mois.",  # markdown, not HTML
         }
     ]
     assert rs["primaryPurposeType"] == {
@@ -512,6 +511,27 @@ def test_therapeutic_area_summary_purpose_duration() -> None:
     assert rs["description"] == "La durée de participation est de: 12 mois"
     for absent in ("arm", "period", "relatedArtifact", "sponsor"):
         assert absent not in rs
+
+
+@pytest.mark.parametrize(
+    ("resume", "markdown"),
+    [
+        ("Un.<BR/>Deux.<br><br>Trois.", "Un.\n\nDeux.\n\nTrois."),
+        (
+            "<p>Un <b>gras</b> et <em>penché</em></p><ul><li>a</li><li>b</li></ul>",
+            "Un **gras** et *penché*\n\n- a\n- b",
+        ),
+        ("Patients âgés de <18 ans si a < b", "Patients âgés de <18 ans si a < b"),
+        (
+            '<p>Vu</p><script>alert(1)</script><img src=x onerror="alert(2)"><a href="x">lien</a>',
+            "Vu\n\nlien",
+        ),
+        ("Sans balise &amp; entité", "Sans balise & entité"),  # entities decoded by clean()
+    ],
+)
+def test_summary_html_becomes_markdown(resume: str, markdown: str) -> None:
+    rs = study(dm(resume=resume)).research_study
+    assert ext(rs, ig.EXT_DESCRIPTION_SUMMARY_R5)[0]["valueMarkdown"] == markdown
 
 
 @pytest.mark.parametrize(("value", "text"), [(24, "24"), ("6 mois", "6"), ("1,5", "1,5")])

@@ -1,4 +1,4 @@
-"""Every raw source field is mapped or kept in the narrative (issue 13 Deliver 5, rulings R11).
+"""Every raw source field is mapped or kept in the narrative (issue 13 Deliver 5, RES-11).
 
 Key by key of each export's schema (``ingest/generator/schema.py``), the field is given a value
 no other field has; the study is mapped, and that value must appear in some resource — an
@@ -16,7 +16,7 @@ from ingest_mapping_samples import ctis, dm, full, jarde, study
 
 from ingest.generator.schema import SCHEMA, SITE_KEYS, FileKey
 
-GATES = {"publication_eclaire": "only published studies exist (R1): its landing is the study"}
+GATES = {"publication_eclaire": "only published studies exist (RES-1): its landing is the study"}
 BASE = {"ctis": ctis, "dm": dm, "jarde": jarde}
 _IDS = {"numero_ctis", "numero_national", "reglementation_code", "etat"}
 _NUMBERS = {"taille_etude": (4321, 4322)}

@@ -107,7 +107,7 @@ def test_validation_rejects_invalid_resources() -> None:
         validate(_broken(mapped, locations=[loc]))
 
 
-# --- property: any record → RecordRejected or valid resources ---------------------------------
+# --- property: any record → RecordRejected or valid resources ------------------------------------
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 JUNK = st.one_of(
     st.none(),

@@ -1,4 +1,4 @@
-"""Documented quirks of the source values (source-exports.md §1-2) read correctly."""
+"""Documented quirks of the source values (SRC-1 to SRC-2) read correctly."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ingest_mapping_samples import characteristics, ctis, dm, ext, study
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.mapping.validation import validate
 from ingest.translation_slots import (
     TRANSLATION_EXT,
@@ -19,6 +19,7 @@ from ingest.translation_slots import (
 )
 
 SUMMARY = "A pilot study.<br>Follow-up of 6 months."
+MARKDOWN = "A pilot study.\n\nFollow-up of 6 months."  # the summary as mapped: no tag left
 
 
 def _translated() -> Any:
@@ -35,7 +36,7 @@ def test_the_reference_texts_and_the_summary_are_slots() -> None:
         ("title", "text", "A PHASE II STUDY OF EXAMPLUMAB IN ADULTS"),
         ("text", "text", "Fictive carcinoma"),  # the condition; MedDRA labels are French
         ("valueString", "text", "Diseases [C] - Neoplasms [C04]"),
-        ("valueMarkdown", "html", SUMMARY),  # it holds a tag
+        ("valueMarkdown", "text", MARKDOWN),  # mapping turned the <br> into markdown
         ("text", "text", "Adults with fictive carcinoma"),
         ("text", "text", "Prior examplumab"),
         ("text", "text", "Response rate at week 24"),
@@ -93,7 +94,7 @@ def test_english_texts_come_from_originals_or_untranslated_ctis() -> None:
     mapped = _translated()
     title, content = english_texts(mapped.research_study, mapped.group, "ctis")
     assert title == "A PHASE II STUDY OF EXAMPLUMAB IN ADULTS"
-    assert "Fictive carcinoma" in content and SUMMARY in content
+    assert "Fictive carcinoma" in content and MARKDOWN in content
     assert not any(text.startswith("FR ") for text in content)
     raw = study(ctis())
     assert english_texts(raw.research_study, raw.group, "ctis")[0] == raw.research_study["title"]

@@ -9,10 +9,10 @@ import pytest
 from mirror_server import LiveServer, Served, alias_settings, drop_alias
 from studies_fixture import Expected, write_exports
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.deadletter import MemoryDeadLetters
+from ingest.export_source import map_exports
 from ingest.mapping import MappedStudy
-from ingest.mapping_run import map_exports
 from ingest.pipeline import run_ingest
 
 

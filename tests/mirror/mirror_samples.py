@@ -14,13 +14,13 @@ from typing import Any
 
 import orjson
 
-from eclaire_search import stored
-from eclaire_search.settings import Settings
+from eclaire_core import stored
+from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunSummary
 from ingest.deadletter import MemoryDeadLetters
 from ingest.documents import to_document
 from ingest.fhir import map_fhir
 from ingest.mapping import ASSIGNER_ORGANIZATIONS, MappedStudy, Unpublished
-from ingest.mapping_run import RunSummary
 
 Resource = dict[str, Any]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import uvicorn
 from studies_fixture import Expected
 
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings
-from ingest.loader import create_sync_client
 
 
 class LiveServer:
@@ -69,7 +69,7 @@ def alias_settings(opensearch_url: str, data_dir: Path, prefix: str) -> Settings
 
 
 def drop_alias(settings: Settings) -> None:
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         client.indices.delete(index=f"{settings.index_alias}-*")
     finally:

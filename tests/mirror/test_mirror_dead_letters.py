@@ -1,4 +1,4 @@
-"""What cannot become a study goes to the dead letters with its reason (R15); the rest loads."""
+"""What cannot become a study goes to the dead letters with its reason (RES-15); the rest loads."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any
 import orjson
 from mirror_samples import by_id, served, write_ndjson
 
-from eclaire_search import ig_constants as ig
-from eclaire_search.settings import Settings
+from eclaire_core import ig_constants as ig
+from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunSummary
 from ingest.deadletter import MemoryDeadLetters
 from ingest.fhir import map_fhir
 from ingest.mapping import MappedStudy, Unpublished
-from ingest.mapping_run import RunSummary
 
 Resources = list[dict[str, Any]]
 

@@ -2,7 +2,7 @@
 
 Each test feeds served resources of the source mapping's studies back in and expects the same
 studies out: same ResearchStudy (``versionId`` aside: the indexer's), same linked resources,
-same content hash, so a mirror load of unchanged data changes nothing (R12).
+same content hash, so a mirror load of unchanged data changes nothing (RES-12).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from mirror_samples import (
     write_ndjson,
 )
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.documents import content_hash
 from ingest.mapping import ASSIGNER_ORGANIZATIONS, MappedStudy
 

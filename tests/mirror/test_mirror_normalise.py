@@ -1,4 +1,5 @@
-"""Production forms normalised on the way in (R4, R14) and the INDISPONIBLE placeholder (R15)."""
+"""Production forms normalised on the way in (RES-4, RES-14) and the INDISPONIBLE placeholder
+(RES-15)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 import pytest
 from mirror_samples import by_id, run_fhir, served, write_ndjson
 
-from eclaire_search import ig_constants as ig
-from eclaire_search.settings import Settings
+from eclaire_core import ig_constants as ig
+from eclaire_core.settings import Settings
 from ingest.documents import content_hash, to_document
 from ingest.fhir.normalise import canonical_extension_url, normalise
 from ingest.mapping import MappedStudy

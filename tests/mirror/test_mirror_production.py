@@ -22,12 +22,13 @@ from mirror_server import alias_settings, drop_alias
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from eclaire_cli.main import app
+from eclaire_core.settings import Settings, get_settings
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings, get_settings
-from ingest.cli import app
 from ingest.deadletter import read_dead_letters
 from ingest.fhir.normalise import is_placeholder
 from ingest.fhir.repair import LABELS
+from ingest.mapping.markdown import html_to_markdown
 from ingest.sources.text import fold
 
 DATA = Path(__file__).parents[1] / "data" / "production"
@@ -46,6 +47,7 @@ SETS: dict[str, list[str]] = {
     "reference-reads": [],  # the four single reads, as one NDJSON (see _inputs)
 }
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
+_MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2}T00:00:00(?:\.0+)?(?:Z|\+00:00)")
 _DROPPED = frozenset(
     {
         "Reference to secondary sponsor",  # eclaire-secondary-sponsor: not in IG 0.3
@@ -106,7 +108,7 @@ def _wanted(node: Any, own_id: str) -> Iterator[str]:
     """The real strings of a source resource (narratives apart), emptied elements left out."""
     if isinstance(node, str):
         if _real(node, own_id):
-            yield node.strip()  # FHIR forbids leading and trailing whitespace: trimmed
+            yield _as_repaired(node.strip())  # FHIR forbids leading and trailing whitespace
     elif isinstance(node, list):
         for item in node:
             yield from _wanted(item, own_id)
@@ -114,6 +116,14 @@ def _wanted(node: Any, own_id: str) -> Iterator[str]:
         for key, value in node.items():
             if key != "text" or isinstance(value, str):
                 yield from _wanted(value, own_id)
+
+
+def _as_repaired(value: str) -> str:
+    """The form a documented repair gives a kept value: a midnight recruitment date-time as its
+    date (``period-precision``), a summary's HTML as markdown (``summary-markdown``)."""
+    if _MIDNIGHT.fullmatch(value):
+        return value[:10]
+    return html_to_markdown(value) if "<" in value else value
 
 
 def _real(value: str, own_id: str) -> bool:

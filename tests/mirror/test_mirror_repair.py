@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from ingest.fhir.normalise import normalise
 from ingest.fhir.repair import repair_group, repair_study
 
@@ -77,3 +77,38 @@ def test_group_description_becomes_the_r6_criterion_form() -> None:
     ]
     kinds = sorted(w.split(":")[0] for w in warnings)
     assert kinds == ["group-description", "group-empty-code", "group-exclude"]
+
+
+def test_served_recruitment_period_and_html_summary_take_the_mapping_forms() -> None:
+    """Production served a date-time start beside a date end (per-1 fails on the same day) and
+    HTML in the markdown summary: a mirror serves what the mapping would have written."""
+    warnings: list[str] = []
+    study = normalise(
+        {
+            "resourceType": "ResearchStudy",
+            "id": "2021-A00001-01",
+            "extension": [
+                {
+                    "url": ig.EXT_RECRUITMENT_PERIOD,
+                    "valuePeriod": {"start": "2025-04-04T00:00:00Z", "end": "2025-04-04"},
+                },
+                {
+                    "url": "https://hl7.org/fhir/R4/researchstudy-definitions.html"
+                    "#ResearchStudy.descriptionSummary",
+                    "valueMarkdown": "Étude pilote.<br>Suivi 6 mois.",
+                },
+            ],
+        },
+        warnings,
+    )
+    repair_study(study, None, warnings)
+    by_url = {e["url"]: e for e in study["extension"]}
+    assert by_url[ig.EXT_RECRUITMENT_PERIOD]["valuePeriod"] == {
+        "start": "2025-04-04",
+        "end": "2025-04-04",
+    }
+    assert by_url[ig.EXT_DESCRIPTION_SUMMARY_R5]["valueMarkdown"] == (
+        "Étude pilote.\n\nSuivi 6 mois."
+    )
+    kinds = [w.split(":")[0] for w in warnings]
+    assert "period-precision" in kinds and "summary-markdown" in kinds

@@ -17,10 +17,10 @@ from mirror_server import Served, alias_settings, drop_alias
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from eclaire_search import ig_constants as ig
+from eclaire_cli.main import app
+from eclaire_core import ig_constants as ig
+from eclaire_core.settings import Settings, get_settings
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings, get_settings
-from ingest.cli import app
 from ingest.deadletter import read_dead_letters
 
 
@@ -96,7 +96,7 @@ def test_harvest_then_load_gives_identical_reads(
 
     again = runner.invoke(app, ["ingest", "--fhir", "--incremental", str(out)])
     assert again.exit_code == 0, again.output
-    assert f"unchanged {len(served.expected)})" in again.output  # same content hash (R12)
+    assert f"unchanged {len(served.expected)})" in again.output  # same content hash (RES-12)
 
 
 def test_bad_resources_end_in_the_runs_dead_letters(

@@ -17,10 +17,11 @@ from mirror_server import alias_settings, drop_alias
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from eclaire_cli.main import app
+from eclaire_core.opensearch import sync_client
+from eclaire_core.settings import Settings, get_settings
 from eclaire_search.app import create_app
-from eclaire_search.settings import Settings, get_settings
-from ingest.cli import app
-from ingest.loader import alias_indices, create_sync_client
+from ingest.loader import alias_indices
 
 DATA = Path(__file__).parents[1] / "data" / "production"
 TWENTY = DATA / "api2023" / "Bundle-search-status-active-2023-10-17.json"
@@ -46,7 +47,7 @@ def live(
 
 def state(settings: Settings) -> tuple[list[str], list[str], int]:
     """(indices behind the alias, every index of the alias's prefix, studies served)."""
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         behind = alias_indices(client, settings.index_alias)
         every = sorted(client.indices.get(index=f"{settings.index_alias}-*"))

@@ -15,7 +15,7 @@ import orjson
 import pytest
 from mirror_samples import served
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 from ingest.deadletter import MemoryDeadLetters
 from ingest.fhir import map_fhir
 from ingest.mapping import MappedStudy

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ def test_every_eclaire_variable_is_a_setting() -> None:
 def test_commands_exist_in_the_cli() -> None:
     from typer.main import get_command
 
-    from ingest.cli import app
+    from eclaire_cli.main import app
 
     commands = set(get_command(app).commands)  # type: ignore[attr-defined]
     for service in compose()["services"].values():

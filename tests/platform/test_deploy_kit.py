@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 from typer.main import get_command
 
-from eclaire_search.settings import Settings
-from ingest.cli import app
+from eclaire_cli.main import app
+from eclaire_core.settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 UNITS = ("eclaire-api.service", "eclaire-scheduler.service")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from eclaire_search.settings import PROJECT_ROOT, Settings
+from eclaire_core.settings import Settings
 
-CONF = PROJECT_ROOT / "deploy" / "nginx.conf"
+CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 
 
 def directives() -> dict[str, list[str]]:

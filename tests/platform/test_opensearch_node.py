@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from node_route import choose_route, docker_answers
 
-from eclaire_search import localnode
-from ingest.loader import index_body
+from devtools import localnode
+from eclaire_core.templates import index_body
 
 
 def test_route_choice() -> None:

@@ -13,13 +13,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from portal_samples import HOSTILE_ID, HOSTILE_TITLE
 from starlette.testclient import TestClient
 from studies_fixture import Loaded, alias_settings, loaded_exports, riph_record, write_exports
 
 from eclaire_search.app import create_app
 
-HOSTILE_ID = "2022-A99041-34"
-HOSTILE_TITLE = '<script>alert("titre")</script> Étude <b>hostile</b> & "citée" sur le sommeil'
 HOSTILE_SUMMARY = (
     "<p>Résumé <strong>important</strong></p><script>alert(1)</script>"
     '<img src=x onerror="alert(2)"><a href="javascript:alert(3)">lien</a>'

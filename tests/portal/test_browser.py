@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HOSTILE_ID, HOSTILE_TITLE
+from portal_samples import HOSTILE_ID, HOSTILE_TITLE
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
@@ -56,9 +56,9 @@ class Watch:
         self.console: list[str] = []
         self.dialogs: list[str] = []
         page.on("request", self._request(origin))
-        page.on("console", lambda m: m.type == "error" and self.console.append(m.text))
+        page.on("console", self._console)
         page.on("pageerror", lambda e: self.console.append(str(e)))
-        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", self._dialog)
 
     def _request(self, origin: str) -> Any:
         def seen(request: Any) -> None:
@@ -66,6 +66,14 @@ class Watch:
                 self.foreign.append(request.url)
 
         return seen
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console.append(message.text)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def clean(self) -> None:
         assert self.foreign == [], f"requests outside the app: {self.foreign}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
-from eclaire_search import ig_constants as ig
+from eclaire_core import ig_constants as ig
 from eclaire_search.pages import labels
 from eclaire_search.pages.detail import age_band, french
 from eclaire_search.pages.form import FIELDS, location_param, read_form
@@ -104,17 +104,19 @@ def test_group_wording() -> None:
 @pytest.mark.parametrize(
     ("source", "cleaned"),
     [
-        ("Texte<br>suite", "Texte<br>suite"),
+        ("Texte<br>suite", "<p>Texte<br>suite</p>\n"),  # summaries are markdown (CommonMark)
         (
             "<p>Un <strong>mot</strong> <em>clé</em></p>",
             "<p>Un <strong>mot</strong> <em>clé</em></p>",
         ),
+        ("Un **mot**\n\n- a", "<p>Un <strong>mot</strong></p>\n<ul>\n<li>a</li>\n</ul>\n"),
         ("<script>alert(1)</script>ok", "ok"),
-        ('<img src=x onerror="alert(1)">ok', "ok"),
-        ('<a href="javascript:alert(1)">lien</a>', "lien"),
+        ('<img src=x onerror="alert(1)">ok', "<p>ok</p>\n"),
+        ('<a href="javascript:alert(1)">lien</a>', "<p>lien</p>\n"),
+        ("[lien](javascript:alert(1))", "<p>[lien](javascript:alert(1))</p>\n"),  # no link
         ('<p style="color:red" onclick="x()">p</p>', "<p>p</p>"),
         ("<style>body{}</style><iframe src=//x></iframe>t", "t"),
-        ("a < b & c", "a &lt; b &amp; c"),
+        ("a < b & c", "<p>a &lt; b &amp; c</p>\n"),
         (None, ""),
     ],
 )

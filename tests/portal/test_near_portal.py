@@ -8,7 +8,7 @@ from html import unescape
 
 from starlette.testclient import TestClient
 
-from eclaire_search.gazetteer import gazetteer
+from eclaire_core.gazetteer import gazetteer
 
 CARD_ID = re.compile(r'<p class="number">Numéro : ([^<]+)</p>')
 

@@ -8,9 +8,9 @@ import re
 from html import unescape
 
 import pytest
-from conftest import HOSTILE_ID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from portal_samples import HOSTILE_ID
 from starlette.testclient import TestClient
 
 from eclaire_search.pages.form import PAGE_SIZE

@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_ID, HOSTILE_TITLE
+from portal_samples import HOSTILE_ID, HOSTILE_TITLE
 from starlette.testclient import TestClient
 
+from eclaire_core.settings import Settings
 from eclaire_search.app import create_app
 from eclaire_search.pages.security import DOCS_CSP, PAGE_CSP
-from eclaire_search.settings import Settings
 
 CTIS_ID = "2022-500014-26-00"
 TEMPLATES = Path(__file__).resolve().parents[2] / "eclaire_search" / "templates"
@@ -55,7 +55,8 @@ def test_study_page_tells_a_patient_what_they_need(portal: TestClient) -> None:
 def test_summary_html_is_sanitised_not_dropped(portal: TestClient) -> None:
     html = portal.get("/etude/2021-A01861-40").text
     assert (
-        '<div class="summary">Étude pilote sur l\'hôpital de jour.<br>Suivi 6 mois.</div>' in html
+        '<div class="summary"><p>Étude pilote sur l\'hôpital de jour.</p>\n<p>Suivi 6 mois.</p>'
+        in html
     )
 
 
@@ -69,8 +70,9 @@ def test_hostile_title_and_summary_are_harmless(portal: TestClient) -> None:
         for danger in ("<script", "onerror", "onclick", "javascript:", "<img", 'style="'):
             assert danger not in html, (url, danger)
     study = portal.get(f"/etude/{HOSTILE_ID}").text
+    # the source HTML became markdown at mapping, rendered back for people (basic tags only)
     assert (
-        '<div class="summary"><p>Résumé <strong>important</strong></p>lien<p>Suite</p></div>'
+        '<div class="summary"><p>Résumé <strong>important</strong></p>\n<p>lien</p>\n<p>Suite</p>'
         in study
     )
     results = portal.get("/?q=hostile").text

@@ -17,6 +17,7 @@ from eclaire_search.geo import GeoNear, parse_near
 from eclaire_search.paging import check_offset
 from eclaire_search.searchparams import (
     BY_NAME,
+    INCLUDE_TARGETS,
     INCLUDES,
     RESULT_PARAMS,
     SORT_FIELDS,
@@ -31,6 +32,16 @@ TOTAL_VALUES = ("none", "estimate", "accurate")
 FORMATS_JSON = ("json", "application/json", "application/fhir+json")
 FORMATS_XML = ("xml", "text/xml", "application/xml", "application/fhir+xml")
 ELEMENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+# ResearchStudy's top-level elements in FHIR R4: other _elements names are warned about.
+# fmt: off
+RESEARCH_STUDY_ELEMENTS = frozenset({
+    "id", "meta", "implicitRules", "language", "text", "contained", "extension",
+    "modifierExtension", "identifier", "title", "protocol", "partOf", "status",
+    "primaryPurposeType", "phase", "category", "focus", "condition", "contact", "relatedArtifact",
+    "keyword", "location", "description", "enrollment", "period", "sponsor",
+    "principalInvestigator", "site", "reasonStopped", "note", "arm", "objective",
+})
+# fmt: on
 DATE_VALUE = re.compile(
     r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
     r"(?:T(?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d{1,9}))?)?"
@@ -242,16 +253,22 @@ def parse_sort(raw: str, has_text: bool, has_near: bool = False) -> tuple[SortKe
 
 
 def parse_include(raw: str) -> set[str]:
+    """``*``, ``Type:param`` or the three-part ``Type:param:Target`` with the param's target."""
     found: set[str] = set()
     for item in split_commas(raw):
+        two_part = item.rsplit(":", 1)[0] if item.count(":") == 2 else item
         if item == "*":
             found.update(INCLUDES)
             found.add("*")
-        elif item in INCLUDES:
-            found.add(item)
+        elif two_part in INCLUDES and (
+            two_part == item or item.rsplit(":", 1)[1] == INCLUDE_TARGETS[two_part]
+        ):
+            found.add(two_part)
         elif item:
+            three_part = [f"{i}:{INCLUDE_TARGETS[i]}" for i in INCLUDES]
             raise InvalidSearch(
-                f"_include: {item!r} is not supported; use *, {', '.join(INCLUDES)}",
+                f"_include: {item!r} is not supported; use *, {', '.join(INCLUDES)}"
+                f" or {', '.join(three_part)}",
                 parameter="_include",
             )
     return found
@@ -326,6 +343,16 @@ def parse_search(
             raise InvalidSearch(
                 f"_elements: {bad[0]!r} is not an element name", parameter="_elements"
             )
+        unknown = [e for e in elements if e not in RESEARCH_STUDY_ELEMENTS]
+        if unknown:
+            warnings.append(
+                Issue(
+                    "warning",
+                    "not-supported",
+                    f"_elements: {', '.join(unknown)} not elements of ResearchStudy; ignored",
+                    "_elements",
+                )
+            )
     check_format(options.get("_format"))
     pretty = options.get("_pretty", "false")
     if pretty not in ("true", "false"):
@@ -388,8 +415,35 @@ def parse_criterion(
     return Criterion(param, modifier, tuple(values))
 
 
+JSON_RANGES = ("*/*", "application/*", *FORMATS_JSON[1:])
+
+
+def check_accept(header: str | None) -> None:
+    """``Accept`` asking for XML and not JSON is a 406, like ``_format=xml`` (API-4).
+
+    Other media types (``text/html`` alone, say) still get JSON: a lenient answer that a
+    browser can show, rather than an error.
+    """
+    if not header:
+        return
+    wanted: list[str] = []
+    for item in header.split(","):
+        media, *options = (part.strip() for part in item.split(";"))
+        quality = next((o[2:] for o in options if o.replace(" ", "").startswith("q=")), "1")
+        try:
+            acceptable = float(quality) > 0
+        except ValueError:
+            acceptable = True
+        if acceptable and media:
+            wanted.append(media.lower())
+    if any(m in JSON_RANGES for m in wanted):
+        return
+    if any(m in FORMATS_XML for m in wanted):
+        raise NotAcceptable("XML is not supported; ask for application/fhir+json")
+
+
 def check_format(raw: str | None) -> None:
-    """_format: JSON is all we serve; XML is a 406, anything else a 400 (rulings A4)."""
+    """_format: JSON is all we serve; XML is a 406, anything else a 400 (API-4)."""
     if raw is None or raw in FORMATS_JSON:
         return
     if raw in FORMATS_XML:

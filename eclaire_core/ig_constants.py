@@ -15,7 +15,7 @@ IG_VERSION: Final = "0.3.1"
 IG_CANONICAL: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire"
 FHIR_VERSION: Final = "4.0.1"
 
-# --- Profiles (StructureDefinition id -> canonical URL) ---
+# --- Profiles (StructureDefinition id -> canonical URL) ------------------------------------------
 PROFILE_GROUP: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-group"
 PROFILE_LOCATION: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-location"
 PROFILE_RESEARCHSTUDY: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-researchstudy"
@@ -25,7 +25,7 @@ PROFILES: Final[dict[str, str]] = {
     "eclaire-researchstudy": "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-researchstudy",
 }
 
-# --- Extensions (StructureDefinition id -> canonical URL) ---
+# --- Extensions (StructureDefinition id -> canonical URL) ----------------------------------------
 EXT_APPROVAL_DATE: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-approval-date"
 EXT_ARM_INTERVENTION: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-arm-intervention"
 EXT_ASSOCIATED_PARTY_R5: Final = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.associatedParty"
@@ -59,7 +59,7 @@ EXTENSIONS: Final[dict[str, str]] = {
     "eclaire-therapeutic-area": "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-therapeutic-area",
 }
 
-# --- CodeSystems (id -> canonical URL) and their concepts (code -> display, IG order) ---
+# --- CodeSystems (id -> canonical URL) and their concepts (code -> display, IG order) ------------
 CS_GROUP_CHARACTERISTIC_KIND: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-group-characteristic-kind-code-system"
 CS_REGLEMENTATION_PRECISION: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-reglementation-precision-code-system"
 CS_REGULATION_CODE: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/CodeSystem/eclaire-regulation-code-code-system"
@@ -203,7 +203,7 @@ CONCEPTS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
-# --- ValueSets (id -> canonical URL) ---
+# --- ValueSets (id -> canonical URL) -------------------------------------------------------------
 VALUE_SETS: Final[dict[str, str]] = {
     "eclaire-category-vs": "https://interop.esante.gouv.fr/ig/fhir/eclaire/ValueSet/eclaire-category-vs",
     "eclaire-group-characteristic-kind-vs": "https://interop.esante.gouv.fr/ig/fhir/eclaire/ValueSet/eclaire-group-characteristic-kind-vs",
@@ -221,7 +221,7 @@ VALUE_SETS: Final[dict[str, str]] = {
     "eclaire-type-contact-vs": "https://interop.esante.gouv.fr/ig/fhir/eclaire/ValueSet/eclaire-type-contact-vs",
 }
 
-# --- Phase ConceptMap: source code -> targets (system, code, equivalence), IG order ---
+# --- Phase ConceptMap: source code -> targets (system, code, equivalence), IG order --------------
 PHASE_CONCEPT_MAP_URL: Final = "https://interop.esante.gouv.fr/ig/fhir/eclaire/ConceptMap/eclaire-study-phase-concept-map"
 PHASE_CONCEPT_MAP: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
     "jarde-early": (

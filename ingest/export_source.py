@@ -2,91 +2,25 @@
 
 Every failure becomes a dead letter and the run goes on: an unreadable file, a non-object
 element, a record that cannot become a study, a failed validation, a duplicate id (the first
-occurrence wins, within and across files — the reference let the last one win, §4). Nothing
+occurrence wins, within and across files — the reference let the last one win, SRC-4). Nothing
 here talks to OpenSearch; the indexer consumes :func:`map_exports`' iterator.
 """
 
 from __future__ import annotations
 
 import traceback
-import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import orjson
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunBook, RunSummary, load_exclusions, should_validate
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, Unpublished, to_fhir
 from ingest.mapping.validation import validate
-from ingest.sources import ReadError, detect_source, primary_id, read_export
-from ingest.sources.text import warning_kind
-
-SAMPLE_EVERY: Final = 50
-"""``validation=sample`` validates the studies whose id hash is divisible by this."""
-
-
-@dataclass
-class FileSummary:
-    read: int = 0
-    mapped: int = 0
-    unpublished: int = 0
-    dead_lettered: int = 0
-    complete: bool = True
-
-
-@dataclass
-class RunSummary:
-    """Counts of one run; ``dead_letter_rate`` drives the command's exit status."""
-
-    files: dict[str, FileSummary] = field(default_factory=dict)
-    read: int = 0
-    mapped: int = 0
-    unpublished: int = 0
-    dead_lettered: int = 0
-    file_errors: int = 0
-    validated: int = 0
-    warnings: Counter[str] = field(default_factory=Counter)
-    dead_letters: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def dead_letter_rate(self) -> float:
-        """Dead letters (records and unreadable files) over records read plus such files."""
-        return self.dead_lettered / max(self.read + self.file_errors, 1)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "read": self.read,
-            "mapped": self.mapped,
-            "unpublished": self.unpublished,
-            "dead_lettered": self.dead_lettered,
-            "file_errors": self.file_errors,
-            "validated": self.validated,
-            "dead_letter_rate": round(self.dead_letter_rate, 6),
-            "warnings": dict(sorted(self.warnings.items())),
-            "dead_letters": dict(sorted(self.dead_letters.items())),
-            "files": {name: vars(f) for name, f in self.files.items()},
-        }
-
-
-def load_exclusions(path: Path | None) -> frozenset[str]:
-    """Study ids never to publish (R13): one per line, ``#`` comments; none by default."""
-    if path is None:
-        return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(s for line in lines if (s := line.split("#", 1)[0].strip()))
-
-
-def should_validate(study_id: str, mode: str) -> bool:
-    """``all``, ``none``, or ``sample``: 1 in SAMPLE_EVERY, the same ids on every run."""
-    if mode == "all":
-        return True
-    if mode == "sample":
-        return zlib.crc32(study_id.encode()) % SAMPLE_EVERY == 0
-    return False
+from ingest.sources import ReadError, read_export
 
 
 def map_exports(
@@ -105,46 +39,22 @@ def map_exports(
     incremental run) tells which studies map to what the index already holds: their output
     was accepted before, so it is not validated again.
     """
-    summary = summary if summary is not None else RunSummary()
+    book = RunBook(summary if summary is not None else RunSummary(), dead_letters)
     meddra = meddra if meddra is not None else MeddraTable.load(settings.meddra_table)
     if exclusions is None:
         exclusions = load_exclusions(settings.exclusion_file)
     seen: dict[str, str] = {}
-
-    def reject(fs: FileSummary, letter: DeadLetter) -> None:
-        dead_letters.write(letter)
-        fs.dead_lettered += 1
-        summary.dead_lettered += 1
-        summary.dead_letters[letter.kind] += 1
-
     for path in paths:
         name = str(path)
-        fs = summary.files.setdefault(name, FileSummary())
+        fs = book.file(name)
         for item in read_export(path):
             if isinstance(item, ReadError):
-                fs.complete = False
-                summary.file_errors += 1
-                kind = "corrupt-file" if item.index is not None else "unreadable-file"
-                reject(fs, DeadLetter(name, item.index, None, kind, item.reason))
+                book.unreadable(fs, name, item)
                 continue
-            fs.read += 1
-            summary.read += 1
             record, where = item.value, f"{name}#{item.index}"
             study_id: str | None = None
             try:
-                if not isinstance(record, dict):
-                    raise RecordRejected(
-                        f"array element is not a JSON object ({type(record).__name__})",
-                        "unparseable",
-                    )
-                source = detect_source(record)
-                if source is None:
-                    code = record.get("reglementation_code")
-                    raise RecordRejected(
-                        f"unknown reglementation_code {code!r}", "unknown-regulation"
-                    )
-                study_id = primary_id(record, source)  # known for the dead letter, if any
-                outcome = to_fhir(record, source=source, meddra=meddra, excluded=exclusions)
+                outcome = to_fhir(record, meddra=meddra, excluded=exclusions)
                 study_id = outcome.id
                 if study_id in seen:
                     raise RecordRejected(
@@ -155,33 +65,22 @@ def map_exports(
                     and should_validate(study_id, settings.validation)
                     and not (unchanged and unchanged(outcome))
                 ):
-                    summary.validated += 1
+                    book.validated()
                     validate(outcome)
             except RecordRejected as exc:
-                reject(fs, DeadLetter(name, item.index, study_id, exc.kind, exc.reason, record))
+                letter_id = study_id or exc.study_id
+                book.reject(
+                    fs, DeadLetter(name, item.index, letter_id, exc.kind, exc.reason, record)
+                )
                 continue
             except Exception as exc:  # a mapping bug must cost one record, not the run
                 detail = traceback.format_exception_only(exc)[-1].strip()
-                reject(
-                    fs,
-                    DeadLetter(
-                        name,
-                        item.index,
-                        study_id,
-                        "internal-error",
-                        f"unexpected error while mapping: {detail}",
-                        record,
-                    ),
-                )
+                reason = f"unexpected error while mapping: {detail}"
+                letter = DeadLetter(name, item.index, study_id, "internal-error", reason, record)
+                book.reject(fs, letter)
                 continue
             seen[study_id] = where
-            if isinstance(outcome, Unpublished):
-                fs.unpublished += 1
-                summary.unpublished += 1
-            else:
-                fs.mapped += 1
-                summary.mapped += 1
-                summary.warnings.update(warning_kind(w) for w in outcome.warnings)
+            book.accept(fs, outcome)
             yield outcome
 
 

@@ -13,13 +13,11 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ECLAIRE_", frozen=True, extra="ignore")
 
-    # --- OpenSearch connection -------------------------------------------------------------
+    # --- OpenSearch connection -------------------------------------------------------------------
     opensearch_url: str = Field(
         "http://127.0.0.1:9200",
         description="Comma-separated OpenSearch node URLs.",
@@ -37,7 +35,7 @@ class Settings(BaseSettings):
     )
     index_alias: str = Field("eclaire-studies", description="Alias the API reads from.")
 
-    # --- API ---------------------------------------------------------------------------------
+    # --- API -------------------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address the API listens on.")
     port: int = Field(8080, description="Port the API listens on.")
     base_url: str | None = Field(
@@ -116,7 +114,7 @@ class Settings(BaseSettings):
         "", description="Comma-separated origins allowed by CORS (`*` for any; empty: none)."
     )
 
-    # --- Heavy work: concurrency caps (per API process; 429 + Retry-After beyond) ------------
+    # --- Heavy work: concurrency caps (per API process; 429 + Retry-After beyond) ----------------
     export_max_concurrent: int = Field(4, description="Exports streaming at once, service-wide.")
     export_max_per_client: int = Field(1, description="Exports streaming at once per client.")
     export_write_timeout: float = Field(
@@ -133,7 +131,7 @@ class Settings(BaseSettings):
     big_page_max_concurrent: int = Field(2, description="Big pages built at once, service-wide.")
     big_page_max_per_client: int = Field(1, description="Big pages built at once per client.")
 
-    # --- Cost budget of one search, checked before the engine is called (400 beyond) ---------
+    # --- Cost budget of one search, checked before the engine is called (400 beyond) -------------
     max_total_values: int = Field(
         200, description="Values (comma-separated ones counted apart) across all parameters."
     )
@@ -147,9 +145,10 @@ class Settings(BaseSettings):
         description="Estimated query clauses of one search (the engine refuses above 1,024).",
     )
 
-    # --- Ingest ------------------------------------------------------------------------------
+    # --- Ingest ----------------------------------------------------------------------------------
     data_dir: Path = Field(
-        PROJECT_ROOT / "var", description="Where runs, dead letters and locks go."
+        Path("var"),
+        description="Where runs, dead letters and locks go (relative to the working directory).",
     )
     validation: Literal["all", "sample", "none"] = Field(
         "all", description="fhir.resources validation of mapped resources during ingest."
@@ -191,7 +190,7 @@ class Settings(BaseSettings):
         "match at least one file, the newest (modification time) is read.",
     )
 
-    # --- Backups -----------------------------------------------------------------------------
+    # --- Backups ---------------------------------------------------------------------------------
     snapshot_repository: str = Field(
         "eclaire-backups", description="Name of the OpenSearch snapshot repository."
     )
@@ -201,7 +200,7 @@ class Settings(BaseSettings):
         "or an absolute path under it (on a cluster, a directory every node mounts).",
     )
 
-    # --- Translation of CTIS texts (DeepL) ------------------------------------------------
+    # --- Translation of CTIS texts (DeepL) -------------------------------------------------------
     deepl_auth_key: SecretStr | None = Field(
         None, description="DeepL API key; without it CTIS texts stay in English (said once)."
     )

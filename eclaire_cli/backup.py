@@ -1,6 +1,6 @@
 """`eclaire snapshot`, `restore` and `rollback`: the operator's undo, over ``ingest/backup.py``.
 
-Registered on the `eclaire` app by ``ingest/cli.py``, whose group maps their failures to the
+Registered on the `eclaire` app by ``eclaire_cli/main.py``, whose group maps their failures to the
 documented exit statuses like any other command's.
 """
 
@@ -29,12 +29,12 @@ def snapshot_command(
     Exit status: 0 done; 3 no index to snapshot, the repository was refused or the snapshot
     failed; 4 OpenSearch did not answer.
     """
-    from eclaire_search.settings import get_settings
+    from eclaire_core.opensearch import sync_client
+    from eclaire_core.settings import get_settings
     from ingest import backup
-    from ingest.loader import create_sync_client
 
     settings = get_settings()
-    client = create_sync_client(settings, timeout=600.0)
+    client = sync_client(settings, timeout=600.0)
     try:
         if list_only:
             for snap in backup.list_snapshots(client, settings):
@@ -64,12 +64,12 @@ def restore_command(
     Exit status: 0 restored; 3 no such snapshot, or the restore failed; 4 OpenSearch did not
     answer.
     """
-    from eclaire_search.settings import get_settings
+    from eclaire_core.opensearch import sync_client
+    from eclaire_core.settings import get_settings
     from ingest import backup
-    from ingest.loader import create_sync_client
 
     settings = get_settings()
-    client = create_sync_client(settings, timeout=600.0)
+    client = sync_client(settings, timeout=600.0)
     try:
         result = backup.restore(client, settings, name)
     finally:
@@ -91,12 +91,12 @@ def rollback_command(
 
     Exit status: 0 rolled back; 3 no earlier index is kept; 4 OpenSearch did not answer.
     """
-    from eclaire_search.settings import get_settings
+    from eclaire_core.opensearch import sync_client
+    from eclaire_core.settings import get_settings
     from ingest import backup
-    from ingest.loader import create_sync_client
 
     settings = get_settings()
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         before, after = backup.rollback(client, settings, to)
     finally:

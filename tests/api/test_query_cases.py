@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from eclaire_search.params import parse_search
-from eclaire_search.translate import search_body
+from eclaire_search.query import search_body
+from eclaire_search.search_request import parse_search
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=PARIS)
@@ -20,7 +20,8 @@ def body(query: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 def only_clause(query: list[tuple[str, str]]) -> dict[str, Any]:
-    return body(query)["query"]
+    clause: dict[str, Any] = body(query)["query"]
+    return clause
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,20 @@ def only_clause(query: list[tuple[str, str]]) -> dict[str, Any]:
         ),
         (
             [("identifier", "https://clinicaltrials.gov|NCT1")],
-            {"bool": {"filter": [{"terms": {"identifier": ["https://clinicaltrials.gov|NCT1"]}}]}},
+            {  # both schemes: the document writes https://, HL7 http://
+                "bool": {
+                    "filter": [
+                        {
+                            "terms": {
+                                "identifier": [
+                                    "https://clinicaltrials.gov|NCT1",
+                                    "http://clinicaltrials.gov|NCT1",
+                                ]
+                            }
+                        }
+                    ]
+                }
+            },
         ),
         (
             [("identifier", "|2021-A01861-40")],
@@ -79,7 +93,7 @@ def test_token_parameters(query: list[tuple[str, str]], expected: dict[str, Any]
 @pytest.mark.parametrize(
     ("value", "bounds"),
     [
-        # implicit ranges of each precision, in Europe/Paris when no offset is given (A1)
+        # implicit ranges of each precision, in Europe/Paris when no offset is given (API-1)
         ("2024", {"gte": "2024-01-01T00:00:00+01:00", "lt": "2025-01-01T00:00:00+01:00"}),
         ("eq2024-02", {"gte": "2024-02-01T00:00:00+01:00", "lt": "2024-03-01T00:00:00+01:00"}),
         ("2024-12", {"gte": "2024-12-01T00:00:00+01:00", "lt": "2025-01-01T00:00:00+01:00"}),
@@ -193,7 +207,7 @@ def filter_of(query: list[tuple[str, str]]) -> Any:
     ("query", "expected"),
     [
         ([("title", "Évaluation")], {"prefix": {"title.sort": {"value": "Évaluation"}}}),
-        ([("title:exact", "x")], {"term": {"title.sort": "x"}}),
+        ([("title:exact", "x")], {"term": {"title.exact": "x"}}),  # case and accents count
         (
             [("title:contains", "a*b?")],
             {"wildcard": {"title.sort": {"value": "*a\\*b\\?*", "case_insensitive": True}}},

@@ -1,6 +1,6 @@
 """Read → group → map → validate over FHIR files, with dead letters and the run summary.
 
-The FHIR counterpart of :func:`ingest.mapping_run.map_exports`: same summary, same dead-letter
+The FHIR counterpart of :func:`ingest.export_source.map_exports`: same summary, same dead-letter
 sink, same validation setting, same first-occurrence-wins rule for duplicates, so
 :func:`ingest.pipeline.run_ingest` loads a mirror exactly as it loads the source exports.
 
@@ -16,41 +16,30 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from eclaire_search.settings import Settings
+from eclaire_core.settings import Settings
+from ingest.bookkeeping import FileSummary, RunBook, RunSummary, load_exclusions, should_validate
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.fhir.grouping import DEFAULT_WINDOW, Grouper, Stray, StudyParts
 from ingest.fhir.reader import Unparseable, read_fhir
 from ingest.fhir.study import to_mapped
 from ingest.mapping.model import MappedStudy, RecordRejected, Unpublished
 from ingest.mapping.validation import validate_resource
-from ingest.mapping_run import FileSummary, RunSummary, load_exclusions, should_validate
 from ingest.pipeline import OutcomeSource
 from ingest.sources import ReadError
-from ingest.sources.text import warning_kind
 
 
 def _raw(parts: StudyParts) -> dict[str, Any]:
     return {"resources": [item.value for item in parts.items()]}
 
 
-class _Run:
-    """The counters and sinks of one run; one method per kind of thing read."""
+class _Run(RunBook):
+    """The run's book, plus what a FHIR file holds: studies in parts, and strays."""
 
     def __init__(
         self, settings: Settings, dead_letters: DeadLetterSink, summary: RunSummary
     ) -> None:
+        super().__init__(summary, dead_letters)
         self.settings = settings
-        self.dead_letters = dead_letters
-        self.summary = summary
-
-    def reject(self, fs: FileSummary, letter: DeadLetter, *, record: bool = True) -> None:
-        if record:
-            fs.read += 1
-            self.summary.read += 1
-        self.dead_letters.write(letter)
-        fs.dead_lettered += 1
-        self.summary.dead_lettered += 1
-        self.summary.dead_letters[letter.kind] += 1
 
     def stray(self, fs: FileSummary, stray: Stray) -> None:
         item = stray.item
@@ -76,7 +65,7 @@ class _Run:
             if isinstance(outcome, MappedStudy) and should_validate(
                 outcome.id, self.settings.validation
             ):
-                self.summary.validated += 1
+                self.validated()
                 for resource in outcome.resources():
                     if resource:  # a study may come without its Group (enrollment is 0..*)
                         validate_resource(resource)
@@ -102,15 +91,7 @@ class _Run:
                 ),
             )
             return None
-        fs.read += 1
-        self.summary.read += 1
-        if isinstance(outcome, Unpublished):
-            fs.unpublished += 1
-            self.summary.unpublished += 1
-        else:
-            fs.mapped += 1
-            self.summary.mapped += 1
-            self.summary.warnings.update(warning_kind(w) for w in outcome.warnings)
+        self.accept(fs, outcome)
         return outcome
 
 
@@ -133,14 +114,11 @@ def map_fhir(
     finished: dict[str, str] = {}
     for path in paths:
         name = str(path)
-        fs = summary.files.setdefault(name, FileSummary())
+        fs = run.file(name)
         grouper = Grouper(finished, window)
         for item in read_fhir(path):
             if isinstance(item, ReadError):
-                fs.complete = False
-                summary.file_errors += 1
-                kind = "corrupt-file" if item.index is not None else "unreadable-file"
-                run.reject(fs, DeadLetter(name, item.index, None, kind, item.reason), record=False)
+                run.unreadable(fs, name, item)
                 continue
             if isinstance(item, Unparseable):
                 run.reject(

@@ -1,7 +1,7 @@
 """Typed SearchRequest → OpenSearch request body. Pure (no I/O, no opensearchpy import).
 
 Filters go to ``bool.filter`` (cached, unscored); full text goes to ``bool.must``. The user's
-text is parsed by ``textsyntax`` (words, phrases, OR, NOT, grouping: rulings A8) and becomes
+text is parsed by ``textsyntax`` (words, phrases, OR, NOT, grouping: API-8) and becomes
 ``match`` / ``match_phrase`` queries only, so no user text reaches an engine query parser.
 What the server adds on its own (README "Text search"): field weights, the search-time
 synonyms of the ``french_search`` analyzer, a relaxed "most words" requirement with a bonus
@@ -14,9 +14,17 @@ import math
 from datetime import datetime
 from typing import Any
 
+from eclaire_core.document import stored_parts
 from eclaire_search import textsyntax as ts
 from eclaire_search.geo import GeoNear
-from eclaire_search.params import Criterion, DateRange, Number, SearchRequest, SortKey, Token
+from eclaire_search.search_request import (
+    Criterion,
+    DateRange,
+    Number,
+    SearchRequest,
+    SortKey,
+    Token,
+)
 from eclaire_search.searchparams import ParamType, SearchParam
 
 Body = dict[str, Any]
@@ -25,12 +33,6 @@ DEFAULT_SORT = (SortKey("last_updated", descending=True),)
 TEXT_SORT = (SortKey("_score", descending=True), SortKey("last_updated", descending=True))
 NEAR_SORT = (SortKey("near", descending=False),)
 MATCH_NONE: Body = {"match_none": {}}
-# What each _include needs from the stored document, besides the ResearchStudy itself.
-INCLUDE_SOURCES = {
-    "ResearchStudy:site": "locations",
-    "ResearchStudy:enrollment": "group",
-    "ResearchStudy:sponsor": "organizations",
-}
 
 
 def iso(moment: datetime) -> str:
@@ -49,8 +51,18 @@ def token_terms(criterion: Criterion) -> list[str]:
         elif value.system is None:
             terms.append(value.code)
         else:
-            terms.append(f"{value.system}|{value.code}")
+            systems = system_forms(value.system) if param.either_scheme else [value.system]
+            terms.extend(f"{system}|{value.code}" for system in systems)
     return terms
+
+
+def system_forms(system: str) -> list[str]:
+    """A system and its other scheme: the document writes ``https://clinicaltrials.gov``, HL7
+    ``http://clinicaltrials.gov``; a client may send either and finds the same studies."""
+    for scheme, other in (("https://", "http://"), ("http://", "https://")):
+        if system.startswith(scheme):
+            return [system, other + system.removeprefix(scheme)]
+    return [system]
 
 
 def date_clause(field: str, value: DateRange) -> Body:
@@ -71,7 +83,8 @@ def date_clause(field: str, value: DateRange) -> Body:
     return clause
 
 
-# FHIR date search on a Period (R4 §3.1.1.4): the relation of the target period to the range.
+# FHIR date search on a Period (https://hl7.org/fhir/R4/search.html#date): the relation of
+# the target period to the range.
 PERIOD_RELATIONS = {
     "eq": "within",
     "ne": "within",
@@ -96,10 +109,14 @@ def wildcard_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
 
 
+# Fields whose :exact searches a sibling keyword kept as written (case and accents count).
+EXACT_FIELDS = {"title.sort": "title.exact"}
+
+
 def string_clause(field: str, modifier: str | None, value: str) -> Body:
     """FHIR string: starts-with by default; the field's normalizer folds case and accents."""
     if modifier == "exact":
-        return {"term": {field: value}}
+        return {"term": {EXACT_FIELDS.get(field, field): value}}
     if modifier == "contains":
         return {
             "wildcard": {field: {"value": f"*{wildcard_escape(value)}*", "case_insensitive": True}}
@@ -338,7 +355,7 @@ def near_sort(near: GeoNear, order: str) -> Body:
     }
 
 
-def query(criteria: tuple[Criterion, ...]) -> Body:
+def bool_query(criteria: tuple[Criterion, ...]) -> Body:
     if not criteria:
         return {"match_all": {}}
     occurrences: dict[str, list[Body]] = {}
@@ -386,10 +403,7 @@ def source_fields(request: SearchRequest) -> list[str]:
     fields = ["resource"]
     if request.near is not None:
         fields.append("site_geo")  # the distance of the nearest site, for each entry
-    for include in sorted(request.includes):
-        if include in INCLUDE_SOURCES:
-            fields.append(INCLUDE_SOURCES[include])
-    return fields
+    return [*fields, *stored_parts(request.includes)]
 
 
 def search_body(
@@ -402,13 +416,14 @@ def search_body(
     """The body for one page. ``reverse`` walks backwards (for ``previous`` links);
     ``offset`` skips results (``_getpagesoffset``, within the engine's window)."""
     size = 0 if request.summary == "count" else request.count
-    scored = query(request.criteria)
+    scored = bool_query(request.criteria)
     if request.has_text and not request.sort:  # an explicit _sort overrides the boost
         scored = enrolment_boost(scored)
     body: Body = {
         "query": scored,
         "size": size,
-        "track_total_hits": {"accurate": True, "estimate": 10_000, "none": False}[request.total],
+        # estimate counts too: the exact figure costs little at this size, and 10,000 was a lie
+        "track_total_hits": request.total != "none",
     }
     if size:
         body["sort"] = sort_clause(sort_keys(request), reverse=reverse, near=request.near)

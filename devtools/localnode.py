@@ -10,15 +10,15 @@ OpenSearch refuses to run as root; when we are root the node runs as a system us
 here (``runuser``; there is no sudo). Everything lives under a cache directory outside
 ``/root`` so that user can reach it. Stdlib only: it runs before anything else is set up.
 
-    python -m eclaire_search.localnode start [--name run|test]   # idempotent
-    python -m eclaire_search.localnode stop  [--name run|test]
+    python -m devtools.localnode start [--name run|test]   # idempotent
+    python -m devtools.localnode stop  [--name run|test]
 
 The benchmark and reliability harnesses (``bench/``) have nodes of their own, never ``run`` or
 ``test``: ``bench`` (9270), ``outage`` (9280, stopped on purpose during load) and a three-node
 cluster ``cluster-0..2`` (9290-9292) that discovers itself on loopback:
 
-    python -m eclaire_search.localnode start --name cluster   # all three members, then green
-    python -m eclaire_search.localnode kill  --name cluster-1 # SIGKILL one member (node loss)
+    python -m devtools.localnode start --name cluster   # all three members, then green
+    python -m devtools.localnode kill  --name cluster-1 # SIGKILL one member (node loss)
 """
 
 from __future__ import annotations
@@ -464,7 +464,7 @@ def _exists(pid: int) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m eclaire_search.localnode")
+    parser = argparse.ArgumentParser(prog="python -m devtools.localnode")
     parser.add_argument("action", choices=["install", "start", "stop", "kill", "status"])
     parser.add_argument("--name", choices=sorted([*NODES, *GROUPS]), default="run")
     args = parser.parse_args(argv)

@@ -19,7 +19,7 @@ from ingest.errors import EXIT_STATUSES, BadUsage, DeadLettersAbove, IngestError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from eclaire_search.settings import Settings
+    from eclaire_core.settings import Settings
     from ingest.pipeline import IngestResult
 
 RECORDED = frozenset({"ingest", "reindex", "schedule", "snapshot", "restore", "rollback"})
@@ -61,7 +61,7 @@ class MappedErrors(TyperGroup):
 def _record(command: str, error: IngestError) -> None:
     from pydantic import ValidationError
 
-    from eclaire_search.settings import get_settings
+    from eclaire_core.settings import get_settings
     from ingest.runlog import record_failure
 
     try:
@@ -161,9 +161,9 @@ def map_files(
     Exit status: 0 done; 1 dead-letter rate above ECLAIRE_MAX_DEAD_LETTER_RATE (the outputs
     are still written); 5 an input file is missing or unreadable.
     """
-    from eclaire_search.settings import get_settings
+    from eclaire_core.settings import get_settings
     from ingest.deadletter import read_dead_letters
-    from ingest.mapping_run import run_map
+    from ingest.export_source import run_map
 
     settings = get_settings()
     paths = _readable(files)
@@ -223,7 +223,7 @@ def ingest_files(
     failed and the alias did not move; 4 OpenSearch did not answer; 5 an input file is missing
     or unreadable.
     """
-    from eclaire_search.settings import get_settings
+    from eclaire_core.settings import get_settings
     from ingest.pipeline import run_ingest
 
     settings = get_settings()
@@ -255,9 +255,9 @@ def serve(
 
     Exit status: 2 = --workers above 1 without ECLAIRE_CURSOR_SECRET (nothing started).
     """
+    from eclaire_core.settings import get_settings
     from eclaire_search.serving import WorkerSecretMissing
     from eclaire_search.serving import serve as run_server
-    from eclaire_search.settings import get_settings
 
     settings = get_settings()
     try:
@@ -293,7 +293,7 @@ def schedule(
     import logging
     from datetime import datetime
 
-    from eclaire_search.settings import get_settings
+    from eclaire_core.settings import get_settings
     from ingest.scheduler import build_scheduler, preflight, run_once
 
     settings = get_settings()
@@ -451,14 +451,15 @@ def reindex() -> None:
     Exit status: 0 swapped; 3 no live index, or the rebuild failed and the alias did not move;
     4 OpenSearch did not answer.
     """
-    from eclaire_search.settings import get_settings
+    from eclaire_core.opensearch import sync_client
+    from eclaire_core.settings import get_settings
     from ingest.deadletter import DeadLetterWriter
     from ingest.errors import LoadFailed
-    from ingest.loader import Loader, alias_indices, create_sync_client, stored_studies
+    from ingest.loader import Loader, alias_indices, stored_studies
 
     settings = get_settings()
     console = _stderr()
-    client = create_sync_client(settings)
+    client = sync_client(settings)
     try:
         if not alias_indices(client, settings.index_alias):
             raise LoadFailed(f"alias {settings.index_alias} points at no index: nothing to rebuild")
@@ -471,6 +472,6 @@ def reindex() -> None:
     console.print(f"reindexed {load.indexed} studies → {load.index} (unchanged {load.unchanged})")
 
 
-from ingest import cli_backup  # noqa: E402 - registers snapshot, restore, rollback on app
+from eclaire_cli import backup  # noqa: E402 - registers snapshot, restore, rollback on app
 
-cli_backup.register(app)
+backup.register(app)

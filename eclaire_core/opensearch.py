@@ -1,0 +1,74 @@
+"""The one OpenSearch client builder, for the API (async, impatient) and ingest (sync, patient).
+
+Both sides reach the same cluster with the same hosts, credentials and TLS settings; they differ
+only in how long they wait and whether they retry, which the caller says by its ``role``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+import orjson
+from opensearchpy import AsyncOpenSearch, OpenSearch
+from opensearchpy.serializer import JSONSerializer
+
+from eclaire_core.settings import Settings
+
+
+class OrjsonSerializer(JSONSerializer):
+    """orjson both ways: the documents are large and serialisation is the main cost."""
+
+    def dumps(self, data: Any) -> str:
+        if isinstance(data, str):
+            return data
+        return orjson.dumps(data).decode()
+
+    def loads(self, s: str) -> Any:
+        return orjson.loads(s)
+
+
+class _Options(TypedDict):
+    hosts: list[str]
+    http_auth: tuple[str, str] | None
+    verify_certs: bool
+    ca_certs: str | None
+    timeout: float
+    max_retries: int
+    retry_on_timeout: bool
+    serializer: OrjsonSerializer
+
+
+def client_options(settings: Settings, *, batch: bool, timeout: float | None = None) -> _Options:
+    """Connection options. The API (``batch=False``) has short timeouts and retries a refused
+    connection only on another node, never a timeout (API-6); a batch job waits and retries."""
+    auth = (
+        (settings.opensearch_user, settings.opensearch_password or "")
+        if settings.opensearch_user
+        else None
+    )
+    hosts = settings.opensearch_hosts
+    if batch:
+        wait, retries, on_timeout = (timeout if timeout is not None else 60.0), 3, True
+    else:
+        wait = timeout if timeout is not None else settings.opensearch_timeout
+        retries, on_timeout = len(hosts) - 1, False
+    return _Options(
+        hosts=hosts,
+        http_auth=auth,
+        verify_certs=settings.opensearch_verify_certs,
+        ca_certs=settings.opensearch_ca_file,
+        timeout=wait,
+        max_retries=retries,
+        retry_on_timeout=on_timeout,
+        serializer=OrjsonSerializer(),
+    )
+
+
+def async_client(settings: Settings, *, timeout: float | None = None) -> AsyncOpenSearch:
+    """The API's client."""
+    return AsyncOpenSearch(**client_options(settings, batch=False, timeout=timeout))
+
+
+def sync_client(settings: Settings, *, timeout: float | None = None) -> OpenSearch:
+    """The ingest and operations client."""
+    return OpenSearch(**client_options(settings, batch=True, timeout=timeout))
