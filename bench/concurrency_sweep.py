@@ -20,7 +20,7 @@ from typing import Any
 from bench import attacks, datasets
 from bench.common import ECLAIRE, VAR, ApiProcess, node, os_call
 from bench.reliability import ALIAS, clear_pits, ingest, stopped_at_exit
-from eclaire_search import localnode
+from devtools import localnode
 
 
 async def both(api: str, url: str) -> dict[str, Any]:
