@@ -275,6 +275,7 @@ def api_env(opensearch_url: str, **extra: str) -> dict[str, str]:
         "ECLAIRE_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "ECLAIRE_RATE_LIMIT": "0",
         "ECLAIRE_RATE_LIMIT_EXPORTS": "0",
+        "ECLAIRE_CLIENT_CONCURRENCY": "0",
     }
     env.update(extra)
     return env

@@ -257,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         validation="none",
         allowed_hosts="bench",  # the in-process client's Host
         rate_limit=0,  # 100 searches in a few seconds from one "client"
+        client_concurrency=0,
     )
     try:
         if not args.no_load:

@@ -544,6 +544,8 @@ def production_api(url: str) -> ApiProcess:
         env_extra={
             "ECLAIRE_RATE_LIMIT": str(defaults["rate_limit"].default),
             "ECLAIRE_RATE_LIMIT_EXPORTS": str(defaults["rate_limit_exports"].default),
+            "ECLAIRE_RATE_LIMIT_BURST": str(defaults["rate_limit_burst"].default),
+            "ECLAIRE_CLIENT_CONCURRENCY": str(defaults["client_concurrency"].default),
         },
         log_path=VAR / "logs" / "api-attacks.log",
     )
@@ -563,6 +565,8 @@ def public_attacks(url: str) -> dict[str, Any]:
         "command": "eclaire serve (uvicorn options of eclaire_search/serving.py, 1 worker)",
         "rate_limit_per_minute": Settings.model_fields["rate_limit"].default,
         "rate_limit_exports_per_minute": Settings.model_fields["rate_limit_exports"].default,
+        "rate_limit_burst": Settings.model_fields["rate_limit_burst"].default,
+        "client_concurrency": Settings.model_fields["client_concurrency"].default,
         "limit_concurrency": Settings.model_fields["limit_concurrency"].default,
         "header_timeout_s": Settings.model_fields["header_timeout"].default,
         "normal_client": f"own source address {attacks.NORMAL_ADDRESS}, one request every "

@@ -68,8 +68,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(65536, description="Largest POST body accepted (413 above).")
     rate_limit: int = Field(
         600,
-        description="Requests per minute per client address (burst: the same number; 0: no "
-        "limit); 429 with Retry-After above. Per API process.",
+        description="Requests per minute per client address (burst: ECLAIRE_RATE_LIMIT_BURST; "
+        "0: no limit); 429 with Retry-After above. Per API process.",
+    )
+    rate_limit_burst: int = Field(
+        100,
+        description="Requests a client address may send at once before the per-minute rate "
+        "paces it (token-bucket capacity, at most ECLAIRE_RATE_LIMIT; 0: the rate itself).",
+    )
+    client_concurrency: int = Field(
+        4,
+        description="Requests under way at once per client address (0: no cap); 429 with "
+        "Retry-After above. Per API process.",
     )
     rate_limit_exports: int = Field(
         10, description="Export requests (/api/export.*) per minute per client address (0: none)."

@@ -1,4 +1,5 @@
-"""Guards in front of the routes: request size, URL length, parameter count, rate limits.
+"""Guards in front of the routes: request size, URL length, parameter count, rate limits,
+requests under way per client.
 
 Pure ASGI middleware, so an oversized or throttled request is answered before any parsing or
 OpenSearch call, always as an OperationOutcome.
@@ -7,6 +8,7 @@ OpenSearch call, always as an OperationOutcome.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 from cachetools import LRUCache
@@ -21,24 +23,28 @@ from eclaire_search.errors import (
     TooManyRequests,
     URITooLong,
 )
+from eclaire_search.inflight import ClientConcurrency
 from eclaire_search.responses import error_response
 
 
 class TokenBucket:
-    """Per-client budget of ``rate`` requests a minute (burst ``rate``), refilled continuously.
+    """Per-client budget of ``rate`` requests a minute, refilled continuously, of which at
+    most ``burst`` (default ``rate``) can be spent at once: with a burst smaller than the
+    rate, one client cannot spend a whole minute's budget in a few seconds.
 
     The table is an LRU of at most ``clients`` entries (``cachetools``): constant cost per
     request and bounded memory (about 0.3 KB per client); a client forgotten because
     ``clients`` others came after it starts again with a full budget.
     """
 
-    def __init__(self, rate: int, clients: int = 100_000) -> None:
+    def __init__(self, rate: int, clients: int = 100_000, burst: int | None = None) -> None:
         self.rate = rate
+        self.burst = max(1, min(rate, burst)) if burst else rate
         self.buckets: LRUCache[str, tuple[float, float]] = LRUCache(maxsize=clients)
 
     def take(self, client: str, now: float) -> float:
         """Seconds to wait before the next request is allowed (0: allowed, token spent)."""
-        capacity = float(self.rate)
+        capacity = float(self.burst)
         tokens, last = self.buckets.get(client, (capacity, now))
         tokens = min(capacity, tokens + (now - last) * self.rate / 60.0)
         if tokens < 1.0:
@@ -49,6 +55,9 @@ class TokenBucket:
 
 
 UNLIMITED = ("/health", "/metrics")  # probes and scrapers (/metrics has its own allow-list)
+# Package files, no engine work: a browser fetches a page's stylesheets and scripts on its ~6
+# connections at once. Rate-limited, but not counted as requests under way.
+UNCOUNTED_PREFIX = "/static/"
 
 
 class RequestLimits:
@@ -56,7 +65,12 @@ class RequestLimits:
         self.app = app
         self.settings = settings
         clients = settings.rate_limit_clients
-        self.bucket = TokenBucket(settings.rate_limit, clients) if settings.rate_limit else None
+        self.bucket = (
+            TokenBucket(settings.rate_limit, clients, settings.rate_limit_burst)
+            if settings.rate_limit
+            else None
+        )
+        self.concurrency = ClientConcurrency(settings.client_concurrency)
         self.exports = (
             TokenBucket(settings.rate_limit_exports, clients)
             if settings.rate_limit_exports
@@ -69,12 +83,22 @@ class RequestLimits:
             return
         try:
             self.check(scope)
+            release = self.enter(scope)
         except FHIRError as error:
             await error_response(error)(scope, receive, send)
             return
         if scope["method"] in ("POST", "PUT", "PATCH"):
             receive = self.capped(receive)
-        await self.app(scope, receive, send)
+        try:  # returns once the body is sent (streamed exports too), the client left, or raised
+            await self.app(scope, receive, send)
+        finally:
+            release()
+
+    def enter(self, scope: Scope) -> Callable[[], None]:
+        """Count the request as under way for its client (not probes, scrapers, static files)."""
+        if scope["path"] in UNLIMITED or scope["path"].startswith(UNCOUNTED_PREFIX):
+            return lambda: None
+        return self.concurrency.acquire(budget_key(client_address(scope)))
 
     def check(self, scope: Scope) -> None:
         query = scope.get("query_string", b"")

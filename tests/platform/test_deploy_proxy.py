@@ -46,6 +46,7 @@ def test_proxy_limits_match_the_settings() -> None:
     zones = " ".join(conf["limit_req_zone"])
     assert f"rate={settings.rate_limit // 60}r/s" in zones
     assert f"rate={settings.rate_limit_exports}r/m" in zones
+    assert f"zone=requests burst={settings.rate_limit_burst} nodelay" in conf["limit_req"]
     assert "X-Forwarded-For $proxy_add_x_forwarded_for" in conf["proxy_set_header"]
     assert "X-Forwarded-Proto $scheme" in conf["proxy_set_header"]
     assert conf["gzip_vary"] == ["on"] and conf["ssl_certificate"] and conf["limit_conn"]
