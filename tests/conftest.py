@@ -14,8 +14,9 @@ import pytest
 from node_route import choose_route, docker_answers
 
 # The served defaults refuse Hosts other than loopback on ECLAIRE_PORT and rate-limit each
-# address (and cap its requests under way); TestClient sends ``Host: testserver`` and every test comes from one address. Tests
-# of those defaults pass their settings explicitly (tests/api/test_traffic_http.py).
+# address (and cap its requests under way); TestClient sends ``Host: testserver`` and every
+# test comes from one address. Tests of those defaults pass their settings explicitly
+# (tests/api/test_traffic_http.py, tests/api/test_inflight.py).
 os.environ.setdefault("ECLAIRE_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("ECLAIRE_RATE_LIMIT", "0")
 os.environ.setdefault("ECLAIRE_RATE_LIMIT_EXPORTS", "0")
