@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mirror_server import LiveServer, Served, alias_settings, drop_alias
-from studies_fixture import Expected, write_exports
+from mirror_server import LiveServer, Served, alias_settings
+from studies_fixture import Expected, drop_alias, write_exports
 
 from eclaire_core.settings import Settings
 from ingest.deadletter import MemoryDeadLetters

@@ -9,11 +9,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import uvicorn
 from studies_fixture import Expected
 
-from eclaire_core.opensearch import sync_client
-from eclaire_core.settings import Settings
+from eclaire_core.settings import Settings, get_settings
 from eclaire_search.app import create_app
 
 
@@ -68,9 +68,10 @@ def alias_settings(opensearch_url: str, data_dir: Path, prefix: str) -> Settings
     )
 
 
-def drop_alias(settings: Settings) -> None:
-    client = sync_client(settings)
-    try:
-        client.indices.delete(index=f"{settings.index_alias}-*")
-    finally:
-        client.close()
+def point_cli_at(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``eclaire …`` (CliRunner, settings read from the environment) use ``settings``."""
+    monkeypatch.setenv("ECLAIRE_OPENSEARCH_URL", settings.opensearch_url)
+    monkeypatch.setenv("ECLAIRE_INDEX_ALIAS", settings.index_alias)
+    monkeypatch.setenv("ECLAIRE_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ECLAIRE_VALIDATION", settings.validation)
+    get_settings.cache_clear()

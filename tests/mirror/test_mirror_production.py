@@ -18,8 +18,9 @@ from typing import Any, ClassVar
 
 import orjson
 import pytest
-from mirror_server import alias_settings, drop_alias
+from mirror_server import alias_settings, point_cli_at
 from starlette.testclient import TestClient
+from studies_fixture import drop_alias
 from typer.testing import CliRunner
 
 from eclaire_cli.main import app
@@ -146,11 +147,7 @@ def cli_settings(
     opensearch_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Settings]:
     settings = alias_settings(opensearch_url, tmp_path / "var", "test-mirror-prod")
-    monkeypatch.setenv("ECLAIRE_OPENSEARCH_URL", opensearch_url)
-    monkeypatch.setenv("ECLAIRE_INDEX_ALIAS", settings.index_alias)
-    monkeypatch.setenv("ECLAIRE_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("ECLAIRE_VALIDATION", "all")
-    get_settings.cache_clear()
+    point_cli_at(settings, monkeypatch)
     yield settings
     get_settings.cache_clear()
     drop_alias(settings)

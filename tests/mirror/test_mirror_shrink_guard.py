@@ -13,8 +13,9 @@ from typing import Any
 
 import orjson
 import pytest
-from mirror_server import alias_settings, drop_alias
+from mirror_server import alias_settings, point_cli_at
 from starlette.testclient import TestClient
+from studies_fixture import drop_alias
 from typer.testing import CliRunner
 
 from eclaire_cli.main import app
@@ -34,10 +35,7 @@ def live(
 ) -> Iterator[Settings]:
     """An alias serving the 20 studies of a 2023 production answer."""
     settings = alias_settings(opensearch_url, tmp_path / "var", "test-mirror-guard")
-    monkeypatch.setenv("ECLAIRE_OPENSEARCH_URL", opensearch_url)
-    monkeypatch.setenv("ECLAIRE_INDEX_ALIAS", settings.index_alias)
-    monkeypatch.setenv("ECLAIRE_DATA_DIR", str(settings.data_dir))
-    get_settings.cache_clear()
+    point_cli_at(settings, monkeypatch)
     loaded = CliRunner().invoke(app, ["ingest", "--fhir", str(TWENTY)])
     assert loaded.exit_code == 0, loaded.output
     yield settings
