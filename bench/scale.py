@@ -128,47 +128,72 @@ def _walk_raw(client: httpx.Client, url: str, alias: str, query: dict[str, Any])
     return out
 
 
+def _cache_modes(query: dict[str, Any]) -> list[tuple[str, str]]:
+    """Aggregations (size 0) are answered from the shard request cache when repeated, as in
+    the mix; their uncached cost (a count over every matching document) is measured too."""
+    aggregating = any(
+        v["raw"].get("body", {}).get("size") == 0 for v in query.get("variants") or []
+    )
+    modes = [(query["name"], "")]
+    if aggregating:
+        modes.append((f"{query['name']} (uncached)", "?request_cache=false"))
+    return modes
+
+
 def engine_costs(url: str, plan: dict[str, Any], engine_pid: int, reps: int) -> dict[str, Any]:
     """Per kind, alone and in sequence: the engine's took, wall ms and CPU ms per request."""
     alias = plan["alias"]
     out: dict[str, Any] = {}
     with httpx.Client(timeout=30) as client:
         for query in plan["queries"]:
-            name = query["name"]
-            took: list[float] = []
-            wall: list[float] = []
-            before = 0.0
-            for rep in range(reps + 1):  # the first pass warms, not recorded
-                if rep == 1:
-                    before = cpu_seconds(engine_pid)
-                pairs: list[Any] = []
-                if query.get("kind") == "paging":
-                    pairs = _walk_raw(client, url, alias, query)
-                else:
-                    for variant in _variants(query):
-                        raw = variant["raw"]
-                        started = time.perf_counter()
-                        if raw["method"] == "GET":
-                            response = client.get(url + raw["url"])
-                            data = {}
-                        else:
-                            response = client.post(url + raw["url"], json=raw["body"])
-                            data = response.json()
-                        response.raise_for_status()
-                        pairs.append((data.get("took"), (time.perf_counter() - started) * 1000))
-                if rep:
-                    took += [t for t, _ in pairs if t is not None]
-                    wall += [w for _, w in pairs]
-            engine_cpu = cpu_seconds(engine_pid) - before
-            out[name] = {
-                "n": len(wall),
-                "took_p50_ms": round(percentile(took, 50), 1) if took else None,
-                "took_mean_ms": round(statistics.fmean(took), 2) if took else None,
-                "wall_p50_ms": round(percentile(wall, 50), 2),
-                "engine_cpu_ms_per_request": round(engine_cpu * 1000 / len(wall), 2),
-            }
-            log(f"  engine {name}: {out[name]}")
+            for name, suffix in _cache_modes(query):
+                out[name] = _engine_kind(client, url, alias, query, suffix, engine_pid, reps)
+                log(f"  engine {name}: {out[name]}")
     return out
+
+
+def _engine_kind(
+    client: httpx.Client,
+    url: str,
+    alias: str,
+    query: dict[str, Any],
+    suffix: str,
+    engine_pid: int,
+    reps: int,
+) -> dict[str, Any]:
+    took: list[float] = []
+    wall: list[float] = []
+    before = 0.0
+    for rep in range(reps + 1):  # the first pass warms, not recorded
+        if rep == 1:
+            before = cpu_seconds(engine_pid)
+        pairs: list[Any] = []
+        if query.get("kind") == "paging":
+            pairs = _walk_raw(client, url, alias, query)
+        else:
+            for variant in _variants(query):
+                raw = variant["raw"]
+                started = time.perf_counter()
+                if raw["method"] == "GET":
+                    response = client.get(url + raw["url"])
+                    data = {}
+                else:
+                    response = client.post(url + raw["url"] + suffix, json=raw["body"])
+                    data = response.json()
+                response.raise_for_status()
+                pairs.append((data.get("took"), (time.perf_counter() - started) * 1000))
+        if rep:
+            took += [t for t, _ in pairs if t is not None]
+            wall += [w for _, w in pairs]
+    engine_cpu = cpu_seconds(engine_pid) - before
+    return {
+        "n": len(wall),
+        # took is whole milliseconds: the mean of many says more than their median
+        "took_mean_ms": round(statistics.fmean(took), 2) if took else None,
+        "took_p50_ms": round(percentile(took, 50), 1) if took else None,
+        "wall_p50_ms": round(percentile(wall, 50), 2),
+        "engine_cpu_ms_per_request": round(engine_cpu * 1000 / len(wall), 2),
+    }
 
 
 def _profile_totals(shard: dict[str, Any]) -> dict[str, float]:
@@ -292,17 +317,18 @@ def closed_loop(
     return out
 
 
-def measure(url: str, name: str, engine_pid: int, args: argparse.Namespace) -> dict[str, Any]:
-    shape = ensure_loaded(url, name, reload=args.reload)
-    alias = alias_of(name)
+def alone(
+    url: str, alias: str, engine_pid: int, label: str, reps: int, mix_requests: int = 0
+) -> dict[str, Any]:
+    """One point of the curve on the index behind ``alias`` (also called by bench.run_bench)."""
     plan = mix.build(url, alias)
-    plan_path = VAR / f"plan-scale-{name}.json"
+    plan_path = VAR / f"plan-scale-{label}.json"
     plan_path.write_bytes(orjson.dumps(plan))
-    point: dict[str, Any] = {"index": shape, "loadavg_before": loadavg()}
+    point: dict[str, Any] = {"index": index_shape(url, alias), "loadavg_before": loadavg()}
     pin(engine_pid, ENGINE_CPUS)
     try:
-        log(f"{name}: engine alone")
-        point["engine"] = engine_costs(url, plan, engine_pid, args.reps)
+        log(f"{label}: engine alone")
+        point["engine"] = engine_costs(url, plan, engine_pid, reps)
         point["profile"] = profiles(url, plan)
         api = ApiProcess(
             url,
@@ -311,11 +337,11 @@ def measure(url: str, name: str, engine_pid: int, args: argparse.Namespace) -> d
             log_path=VAR / "logs" / "api-scale.log",
         ).start()
         try:
-            log(f"{name}: façade alone")
-            point["facade"] = facade_costs(api, plan, args.reps)
-            if args.mix_requests:
-                log(f"{name}: closed-loop mix")
-                point["mix"] = closed_loop(plan_path, api, url, name, args.mix_requests)
+            log(f"{label}: façade alone")
+            point["facade"] = facade_costs(api, plan, reps)
+            if mix_requests:
+                log(f"{label}: closed-loop mix")
+                point["mix"] = closed_loop(plan_path, api, url, label, mix_requests)
         finally:
             api.stop()
     finally:
@@ -324,28 +350,38 @@ def measure(url: str, name: str, engine_pid: int, args: argparse.Namespace) -> d
     return point
 
 
+def measure(url: str, name: str, engine_pid: int, args: argparse.Namespace) -> dict[str, Any]:
+    shape = ensure_loaded(url, name, reload=args.reload)
+    point = alone(url, alias_of(name), engine_pid, name, args.reps, args.mix_requests)
+    point["index"] = shape
+    return point
+
+
 def growth(points: dict[str, Any], small: str, big: str) -> dict[str, Any]:
     """Per kind, big / small for the engine's took and CPU, the façade alone and in the mix."""
     a, b = points[small], points[big]
+
+    def ratio(x: Any, y: Any) -> float | None:
+        return round(y / x, 2) if x and y is not None else None
+
+    def get(point: dict[str, Any], part: str, kind: str, key: str) -> Any:
+        return point.get(part, {}).get(kind, {}).get(key)
+
     out: dict[str, Any] = {}
     for kind in a["engine"]:
-
-        def ratio(x: Any, y: Any) -> float | None:
-            return round(y / x, 2) if x and y is not None else None
-
         row = {
             "engine_took": ratio(
-                a["engine"][kind]["took_p50_ms"], b["engine"][kind]["took_p50_ms"]
+                get(a, "engine", kind, "took_mean_ms"), get(b, "engine", kind, "took_mean_ms")
             ),
             "engine_cpu": ratio(
-                a["engine"][kind]["engine_cpu_ms_per_request"],
-                b["engine"][kind]["engine_cpu_ms_per_request"],
+                get(a, "engine", kind, "engine_cpu_ms_per_request"),
+                get(b, "engine", kind, "engine_cpu_ms_per_request"),
             ),
             "raw_alone_p50": ratio(
-                a["engine"][kind]["wall_p50_ms"], b["engine"][kind]["wall_p50_ms"]
+                get(a, "engine", kind, "wall_p50_ms"), get(b, "engine", kind, "wall_p50_ms")
             ),
             "facade_alone_p50": ratio(
-                a["facade"][kind]["wall_p50_ms"], b["facade"][kind]["wall_p50_ms"]
+                get(a, "facade", kind, "wall_p50_ms"), get(b, "facade", kind, "wall_p50_ms")
             ),
         }
         if "mix" in a and "mix" in b:

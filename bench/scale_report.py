@@ -13,7 +13,7 @@ def _cell(value: Any) -> str:
 def curve_rows(result: dict[str, Any]) -> list[str]:
     """One line per query kind and set: engine took/CPU alone, façade alone, p50 in the mix."""
     lines = [
-        "| query | set | engine took p50 (ms) | engine CPU / req (ms) | façade alone p50 (ms) "
+        "| query | set | engine took mean (ms) | engine CPU / req (ms) | façade alone p50 (ms) "
         "| API CPU / req (ms) | façade p50 in mix (ms) | raw p50 in mix (ms) |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -24,7 +24,7 @@ def curve_rows(result: dict[str, Any]) -> list[str]:
             engine, facade = point["engine"].get(kind, {}), point["facade"].get(kind, {})
             in_mix = point.get("mix", {})
             lines.append(
-                f"| {kind} | {name} | {_cell(engine.get('took_p50_ms'))} "
+                f"| {kind} | {name} | {_cell(engine.get('took_mean_ms'))} "
                 f"| {_cell(engine.get('engine_cpu_ms_per_request'))} "
                 f"| {_cell(facade.get('wall_p50_ms'))} "
                 f"| {_cell(facade.get('api_cpu_ms_per_request'))} "
