@@ -61,7 +61,7 @@ from bench.common import (
 )
 from bench.report import write_markdown, write_plot
 from bench.scale import alone as scale_alone
-from bench.scale import growth as scale_growth
+from bench.scale_report import growth as scale_growth
 from bench.stats import compare, run_summary, summary
 from devtools import localnode
 

@@ -1,20 +1,23 @@
 """The scale curve: each query kind's own cost at 19k and 200k studies (and more), not queueing.
 
-    python -m bench.scale [--sizes 19k,200k] [--reps 15] [--mix-requests 1500] [--keep-node]
+    python -m bench.scale [--sizes 19k,200k] [--reps 15] [--mix-requests 1500] [--mix-rounds 2]
+        [--reload] [--keep-node]
 
 The mix's closed loop (``bench.run_bench``, 8 clients) measures a query kind's latency *behind
-the others*: at saturation every request waits for the engine core, so when statistics and
-facets grow with the data, reads by id "grow" too. Here each kind is played **alone and in
-sequence** (one request at a time, warmed), on the dedicated ``bench`` node, the engine pinned
-to one core:
+the others*: at saturation every request waits for the engine core, so when the heavier kinds
+grow with the data, reads by id "grow" too. Here each kind is played **alone, one request at a
+time** (warmed), on the dedicated ``bench`` node, the engine pinned to one core, and the sets
+are **interleaved pass by pass** (19k, 200k, 200k, 19k…) so that the load others put on the
+shared machine falls on both alike:
 
-- ``engine``: OpenSearch's own ``took`` (ms) and the engine's CPU per request (its JVM's
-  /proc ticks over the run), with the façade's exact bodies (``bench/mix.py``);
-- ``profile``: the ``profile`` API on one body per kind (query, collector, rewrite, fetch);
+- ``engine``: OpenSearch's own ``took`` and the engine's CPU per request (its JVM's /proc
+  ticks), with the façade's exact bodies (``bench/mix.py``); aggregations also uncached;
+- ``profile``: the ``profile`` API on one body per kind (query, collector, rewrite);
 - ``facade``: the façade's wall time per request, alone, and the API's CPU per request;
-- ``mix``: then the closed-loop mix itself (façade and raw), for the p50 a loaded server shows.
+- ``mix``: the closed-loop mix itself (façade and raw), sets alternated over rounds.
 
-Each set is loaded once under its own alias (``scale<set>``: ``scale19k``…) and kept between runs.
+Each set is loaded once under its own alias (``scale<set>``: ``scale19k``…) and kept between
+runs (``--reload`` loads again, through the loader, and records the load time).
 Writes bench/results/scale.json and scale.md. Figures, not assertions.
 """
 
@@ -25,6 +28,7 @@ import os
 import statistics
 import time
 import urllib.error
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +53,7 @@ from bench.common import (
     run_measured,
     write_json,
 )
-from bench.scale_report import write_scale_markdown
+from bench.scale_report import growth, write_scale_markdown
 from bench.stats import percentile, run_summary, summary
 from devtools import localnode
 
@@ -65,6 +69,11 @@ def loadavg() -> list[str]:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def trimmed_mean(values: list[float], cut: float = 0.1) -> float:
+    kept = sorted(values)[: max(1, round(len(values) * (1 - cut)))]
+    return statistics.fmean(kept)
 
 
 def alias_of(name: str) -> str:
@@ -140,60 +149,173 @@ def _cache_modes(query: dict[str, Any]) -> list[tuple[str, str]]:
     return modes
 
 
-def engine_costs(url: str, plan: dict[str, Any], engine_pid: int, reps: int) -> dict[str, Any]:
-    """Per kind, alone and in sequence: the engine's took, wall ms and CPU ms per request."""
-    alias = plan["alias"]
-    out: dict[str, Any] = {}
-    with httpx.Client(timeout=30) as client:
-        for query in plan["queries"]:
+@dataclass
+class Side:
+    """One data set of the curve: its alias, its plan, the façade serving it."""
+
+    label: str
+    alias: str
+    plan: dict[str, Any]
+    api: ApiProcess | None = None
+
+
+@dataclass
+class Tally:
+    took: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+    cpu_s: float = 0.0
+
+    def engine_row(self) -> dict[str, Any]:
+        took = self.took
+        return {
+            "n": len(self.wall),
+            # took is whole milliseconds: a mean of many says more than their median; the
+            # slowest tenth (another process had the core) is left out of it
+            "took_mean_ms": round(trimmed_mean(took), 2) if took else None,
+            "took_p50_ms": round(percentile(took, 50), 1) if took else None,
+            "wall_p50_ms": round(percentile(self.wall, 50), 2),
+            "engine_cpu_ms_per_request": round(self.cpu_s * 1000 / len(self.wall), 2),
+        }
+
+    def facade_row(self) -> dict[str, Any]:
+        return {
+            "n": len(self.wall),
+            "wall_p50_ms": round(percentile(self.wall, 50), 2),
+            "wall_p90_ms": round(percentile(self.wall, 90), 2),
+            "api_cpu_ms_per_request": round(self.cpu_s * 1000 / len(self.wall), 2),
+        }
+
+
+def _raw_pass(
+    client: httpx.Client, url: str, alias: str, query: dict[str, Any], suffix: str
+) -> list[tuple[float | None, float]]:
+    """(took, wall ms) of each request of one pass over a kind's variants (or one walk)."""
+    if query.get("kind") == "paging":
+        return _walk_raw(client, url, alias, query)
+    pairs: list[tuple[float | None, float]] = []
+    for variant in _variants(query):
+        raw = variant["raw"]
+        started = time.perf_counter()
+        if raw["method"] == "GET":
+            response = client.get(url + raw["url"])
+            took = None
+        else:
+            response = client.post(url + raw["url"] + suffix, json=raw["body"])
+            took = response.json()["took"]
+        response.raise_for_status()
+        pairs.append((took, (time.perf_counter() - started) * 1000))
+    return pairs
+
+
+def _facade_pass(client: httpx.Client, base: str, query: dict[str, Any]) -> list[float]:
+    """Wall ms of each façade request of one pass (a walk follows the ``next`` links)."""
+    times: list[float] = []
+    if query.get("kind") == "paging":
+        next_url: str | None = base + query["facade"]["url"]
+        while next_url is not None and len(times) < PAGING_PAGES:
+            started = time.perf_counter()
+            response = client.get(next_url)
+            times.append((time.perf_counter() - started) * 1000)
+            response.raise_for_status()
+            next_url = {x["relation"]: x["url"] for x in response.json()["link"]}.get("next")
+        return times
+    for variant in _variants(query):
+        started = time.perf_counter()
+        response = client.get(base + variant["facade"]["url"])
+        response.read()
+        times.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    return times
+
+
+def _order(sides: list[Side], rep: int) -> list[Side]:
+    """Alternate which set goes first, so drifting load falls on both alike."""
+    return sides if rep % 2 == 0 else sides[::-1]
+
+
+def engine_costs(
+    url: str, sides: list[Side], engine_pid: int, reps: int
+) -> dict[str, dict[str, Any]]:
+    """Per kind and set, one request at a time, the sets interleaved pass by pass: the
+    engine's took, wall ms and CPU ms per request."""
+    out: dict[str, dict[str, Any]] = {side.label: {} for side in sides}
+    with httpx.Client(timeout=30, headers={"accept-encoding": "identity"}) as client:
+        for position, query in enumerate(sides[0].plan["queries"]):
             for name, suffix in _cache_modes(query):
-                out[name] = _engine_kind(client, url, alias, query, suffix, engine_pid, reps)
-                log(f"  engine {name}: {out[name]}")
+                tallies = {side.label: Tally() for side in sides}
+                for rep in range(reps + 1):  # the first pass warms, not recorded
+                    for side in _order(sides, rep):
+                        kind = side.plan["queries"][position]
+                        before = cpu_seconds(engine_pid)
+                        pairs = _raw_pass(client, url, side.alias, kind, suffix)
+                        if rep:
+                            tally = tallies[side.label]
+                            tally.cpu_s += cpu_seconds(engine_pid) - before
+                            tally.took += [t for t, _ in pairs if t is not None]
+                            tally.wall += [w for _, w in pairs]
+                for label, tally in tallies.items():
+                    out[label][name] = tally.engine_row()
+                    log(f"  engine {label} {name}: {out[label][name]}")
     return out
 
 
-def _engine_kind(
-    client: httpx.Client,
-    url: str,
-    alias: str,
-    query: dict[str, Any],
-    suffix: str,
-    engine_pid: int,
-    reps: int,
-) -> dict[str, Any]:
-    took: list[float] = []
-    wall: list[float] = []
-    before = 0.0
-    for rep in range(reps + 1):  # the first pass warms, not recorded
-        if rep == 1:
-            before = cpu_seconds(engine_pid)
-        pairs: list[Any] = []
-        if query.get("kind") == "paging":
-            pairs = _walk_raw(client, url, alias, query)
-        else:
-            for variant in _variants(query):
-                raw = variant["raw"]
-                started = time.perf_counter()
-                if raw["method"] == "GET":
-                    response = client.get(url + raw["url"])
-                    data = {}
-                else:
-                    response = client.post(url + raw["url"] + suffix, json=raw["body"])
-                    data = response.json()
-                response.raise_for_status()
-                pairs.append((data.get("took"), (time.perf_counter() - started) * 1000))
-        if rep:
-            took += [t for t, _ in pairs if t is not None]
-            wall += [w for _, w in pairs]
-    engine_cpu = cpu_seconds(engine_pid) - before
-    return {
-        "n": len(wall),
-        # took is whole milliseconds: the mean of many says more than their median
-        "took_mean_ms": round(statistics.fmean(took), 2) if took else None,
-        "took_p50_ms": round(percentile(took, 50), 1) if took else None,
-        "wall_p50_ms": round(percentile(wall, 50), 2),
-        "engine_cpu_ms_per_request": round(engine_cpu * 1000 / len(wall), 2),
-    }
+def facade_costs(sides: list[Side], reps: int) -> dict[str, dict[str, Any]]:
+    """Per kind and set, through the façade, interleaved: wall ms and API CPU per request."""
+    out: dict[str, dict[str, Any]] = {side.label: {} for side in sides}
+    headers = {"accept-encoding": "gzip, deflate, br, zstd"}
+    with httpx.Client(timeout=30, headers=headers) as client:
+        for position, query in enumerate(sides[0].plan["queries"]):
+            tallies = {side.label: Tally() for side in sides}
+            for rep in range(reps + 1):
+                for side in _order(sides, rep):
+                    assert side.api is not None
+                    before = cpu_seconds(side.api.pid)
+                    times = _facade_pass(client, side.api.url, side.plan["queries"][position])
+                    if rep:
+                        tallies[side.label].cpu_s += cpu_seconds(side.api.pid) - before
+                        tallies[side.label].wall += times
+            for label, tally in tallies.items():
+                out[label][query["name"]] = tally.facade_row()
+                log(f"  façade {label} {query['name']}: {out[label][query['name']]}")
+    return out
+
+
+def closed_loop(url: str, sides: list[Side], requests: int, rounds: int) -> dict[str, Any]:
+    """The mix at 8 clients (bench.loadgen) on each set, façade and raw, alternated over
+    ``rounds``: the p50 per kind a saturated server shows (every kind waits behind all)."""
+    import subprocess
+
+    runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for round_no in range(rounds):
+        for target in ("facade", "raw"):
+            for side in _order(sides, round_no):
+                assert side.api is not None
+                plan_path = VAR / f"plan-scale-{side.label}.json"
+                path = VAR / "runs" / f"scale-{side.label}-{target}-{round_no}.json"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                base = side.api.url if target == "facade" else url
+                command = [PYTHON, "-m", "bench.loadgen", str(plan_path), "--target", target]
+                command += ["--base", base, "--out", str(path), "--requests", str(requests)]
+                command += ["--seconds", "120", "--concurrency", "8", "--seed", str(round_no + 1)]
+                subprocess.run(["taskset", "-c", CLIENT_CPUS, *command], cwd=ROOT, check=True)
+                runs.setdefault((side.label, target), []).append(orjson.loads(path.read_bytes()))
+    out: dict[str, Any] = {side.label: {} for side in sides}
+    for (label, target), played in runs.items():
+        summaries = [run_summary(run) for run in played]
+        per: dict[str, list[float]] = {}
+        for run in played:
+            for kind, ms in zip(run["names"], run["latency_ms"], strict=True):
+                per.setdefault(kind, []).append(ms)
+        pooled = summary([ms for run in played for ms in run["latency_ms"]])
+        out[label][target] = {
+            "throughput_rps": round(statistics.fmean(s["throughput_rps"] for s in summaries), 1),
+            "p50_ms": pooled["p50_ms"],
+            "p99_ms": pooled["p99_ms"],
+            "statuses": [s["statuses"] for s in summaries],
+            "per_query_p50_ms": {k: summary(v)["p50_ms"] for k, v in per.items()},
+        }
+        log(f"  mix {label} {target}: {out[label][target]['throughput_rps']} req/s")
+    return out
 
 
 def _profile_totals(shard: dict[str, Any]) -> dict[str, float]:
@@ -243,155 +365,55 @@ def profiles(url: str, plan: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def facade_costs(api: ApiProcess, plan: dict[str, Any], reps: int) -> dict[str, Any]:
-    """Per kind, alone and in sequence, through the façade: wall ms and API CPU per request."""
-    out: dict[str, Any] = {}
-    headers = {"accept-encoding": "gzip, deflate, br, zstd"}
-    with httpx.Client(timeout=30, headers=headers) as client:
-        for query in plan["queries"]:
-            name = query["name"]
-            wall: list[float] = []
-            before = 0.0
-            for rep in range(reps + 1):
-                if rep == 1:
-                    before = cpu_seconds(api.pid)
-                times: list[float] = []
-                if query.get("kind") == "paging":
-                    next_url: str | None = api.url + query["facade"]["url"]
-                    for _ in range(PAGING_PAGES):
-                        if next_url is None:
-                            break
-                        started = time.perf_counter()
-                        response = client.get(next_url)
-                        times.append((time.perf_counter() - started) * 1000)
-                        response.raise_for_status()
-                        links = {x["relation"]: x["url"] for x in response.json()["link"]}
-                        next_url = links.get("next")
-                else:
-                    for variant in _variants(query):
-                        started = time.perf_counter()
-                        response = client.get(api.url + variant["facade"]["url"])
-                        response.read()
-                        times.append((time.perf_counter() - started) * 1000)
-                        response.raise_for_status()
-                if rep:
-                    wall += times
-            api_cpu = cpu_seconds(api.pid) - before
-            out[name] = {
-                "n": len(wall),
-                "wall_p50_ms": round(percentile(wall, 50), 2),
-                "wall_p90_ms": round(percentile(wall, 90), 2),
-                "api_cpu_ms_per_request": round(api_cpu * 1000 / len(wall), 2),
-            }
-            log(f"  façade {name}: {out[name]}")
-    return out
-
-
-def closed_loop(
-    plan_path: Path, api: ApiProcess, url: str, name: str, requests: int
+def measure_sides(
+    url: str, sides: list[Side], engine_pid: int, reps: int, mix_requests: int, mix_rounds: int
 ) -> dict[str, Any]:
-    """The mix at 8 clients (bench.loadgen), façade then raw: p50 per kind under load."""
-    import subprocess
-
-    out: dict[str, Any] = {}
-    for target, base in (("facade", api.url), ("raw", url)):
-        path = VAR / "runs" / f"scale-{name}-{target}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        command = [PYTHON, "-m", "bench.loadgen", str(plan_path), "--target", target]
-        command += ["--base", base, "--out", str(path), "--requests", str(requests)]
-        command += ["--seconds", "120", "--concurrency", "8", "--seed", "1"]
-        subprocess.run(["taskset", "-c", CLIENT_CPUS, *command], cwd=ROOT, check=True)
-        run = orjson.loads(path.read_bytes())
-        s = run_summary(run)
-        per: dict[str, list[float]] = {}
-        for kind, ms in zip(run["names"], run["latency_ms"], strict=True):
-            per.setdefault(kind, []).append(ms)
-        out[target] = {
-            "throughput_rps": s["throughput_rps"],
-            "p50_ms": s["p50_ms"],
-            "p99_ms": s["p99_ms"],
-            "statuses": s["statuses"],
-            "per_query_p50_ms": {k: summary(v)["p50_ms"] for k, v in per.items()},
-        }
-        log(f"  mix {target}: {s['throughput_rps']} req/s, p50 {s['p50_ms']} ms")
-    return out
-
-
-def alone(
-    url: str, alias: str, engine_pid: int, label: str, reps: int, mix_requests: int = 0
-) -> dict[str, Any]:
-    """One point of the curve on the index behind ``alias`` (also called by bench.run_bench)."""
-    plan = mix.build(url, alias)
-    plan_path = VAR / f"plan-scale-{label}.json"
-    plan_path.write_bytes(orjson.dumps(plan))
-    point: dict[str, Any] = {"index": index_shape(url, alias), "loadavg_before": loadavg()}
+    """Every point of the curve, the sets interleaved in each step."""
+    points: dict[str, Any] = {
+        side.label: {"index": index_shape(url, side.alias), "loadavg_before": loadavg()}
+        for side in sides
+    }
+    for side in sides:
+        (VAR / f"plan-scale-{side.label}.json").write_bytes(orjson.dumps(side.plan))
     pin(engine_pid, ENGINE_CPUS)
     try:
-        log(f"{label}: engine alone")
-        point["engine"] = engine_costs(url, plan, engine_pid, reps)
-        point["profile"] = profiles(url, plan)
-        api = ApiProcess(
-            url,
-            cpus=CLIENT_CPUS,
-            env_extra={"ECLAIRE_INDEX_ALIAS": alias},
-            log_path=VAR / "logs" / "api-scale.log",
-        ).start()
+        log("engine, each kind alone")
+        for label, rows in engine_costs(url, sides, engine_pid, reps).items():
+            points[label]["engine"] = rows
+        for side in sides:
+            points[side.label]["profile"] = profiles(url, side.plan)
+        for side in sides:
+            side.api = ApiProcess(
+                url,
+                cpus=CLIENT_CPUS,
+                env_extra={"ECLAIRE_INDEX_ALIAS": side.alias},
+                log_path=VAR / "logs" / f"api-scale-{side.label}.log",
+            ).start()
         try:
-            log(f"{label}: façade alone")
-            point["facade"] = facade_costs(api, plan, reps)
+            log("façade, each kind alone")
+            for label, rows in facade_costs(sides, reps).items():
+                points[label]["facade"] = rows
             if mix_requests:
-                log(f"{label}: closed-loop mix")
-                point["mix"] = closed_loop(plan_path, api, url, label, mix_requests)
+                log("closed-loop mix")
+                for label, rows in closed_loop(url, sides, mix_requests, mix_rounds).items():
+                    points[label]["mix"] = rows
         finally:
-            api.stop()
+            for side in sides:
+                if side.api is not None:
+                    side.api.stop()
     finally:
         pin(engine_pid, "0-1")
-    point["loadavg_after"] = loadavg()
+    for point in points.values():
+        point["loadavg_after"] = loadavg()
+    return points
+
+
+def alone(url: str, alias: str, engine_pid: int, label: str, reps: int) -> dict[str, Any]:
+    """One point of the curve on the index behind ``alias`` (bench.run_bench, one set loaded
+    at a time, so not interleaved)."""
+    sides = [Side(label, alias, mix.build(url, alias))]
+    point: dict[str, Any] = measure_sides(url, sides, engine_pid, reps, 0, 0)[label]
     return point
-
-
-def measure(url: str, name: str, engine_pid: int, args: argparse.Namespace) -> dict[str, Any]:
-    shape = ensure_loaded(url, name, reload=args.reload)
-    point = alone(url, alias_of(name), engine_pid, name, args.reps, args.mix_requests)
-    point["index"] = shape
-    return point
-
-
-def growth(points: dict[str, Any], small: str, big: str) -> dict[str, Any]:
-    """Per kind, big / small for the engine's took and CPU, the façade alone and in the mix."""
-    a, b = points[small], points[big]
-
-    def ratio(x: Any, y: Any) -> float | None:
-        return round(y / x, 2) if x and y is not None else None
-
-    def get(point: dict[str, Any], part: str, kind: str, key: str) -> Any:
-        return point.get(part, {}).get(kind, {}).get(key)
-
-    out: dict[str, Any] = {}
-    for kind in a["engine"]:
-        row = {
-            "engine_took": ratio(
-                get(a, "engine", kind, "took_mean_ms"), get(b, "engine", kind, "took_mean_ms")
-            ),
-            "engine_cpu": ratio(
-                get(a, "engine", kind, "engine_cpu_ms_per_request"),
-                get(b, "engine", kind, "engine_cpu_ms_per_request"),
-            ),
-            "raw_alone_p50": ratio(
-                get(a, "engine", kind, "wall_p50_ms"), get(b, "engine", kind, "wall_p50_ms")
-            ),
-            "facade_alone_p50": ratio(
-                get(a, "facade", kind, "wall_p50_ms"), get(b, "facade", kind, "wall_p50_ms")
-            ),
-        }
-        if "mix" in a and "mix" in b:
-            for target in ("facade", "raw"):
-                row[f"{target}_mix_p50"] = ratio(
-                    a["mix"][target]["per_query_p50_ms"].get(kind),
-                    b["mix"][target]["per_query_p50_ms"].get(kind),
-                )
-        out[kind] = row
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -399,6 +421,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="19k,200k")
     parser.add_argument("--reps", type=int, default=15, help="passes over each kind's variants")
     parser.add_argument("--mix-requests", type=int, default=1500, help="0: no closed-loop mix")
+    parser.add_argument("--mix-rounds", type=int, default=2)
+    parser.add_argument(
+        "--compare",
+        default="",
+        help="more sides already loaded, label=alias,… (e.g. an index built by another "
+        "template: 19k-before=before19k,200k-before=before200k), interleaved with the sets",
+    )
     parser.add_argument("--out", default=str(RESULTS / "scale.json"))
     parser.add_argument("--keep-node", action="store_true")
     parser.add_argument("--reload", action="store_true", help="load each set again first")
@@ -410,15 +439,26 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "command": f"python -m bench.scale --sizes {args.sizes} --reps {args.reps} "
-        f"--mix-requests {args.mix_requests}",
+        f"--mix-requests {args.mix_requests} --mix-rounds {args.mix_rounds}"
+        + (f" --compare {args.compare}" if args.compare else ""),
         "machine": machine_facts(),
         "points": {},
     }
     sizes = args.sizes.split(",")
-    for name in sizes:
-        result["points"][name] = measure(url, name, engine_pid, args)
+    shapes = {name: ensure_loaded(url, name, reload=args.reload) for name in sizes}
+    sides = [Side(name, alias_of(name), mix.build(url, alias_of(name))) for name in sizes]
+    compared = [pair.split("=", 1) for pair in args.compare.split(",") if pair]
+    sides += [Side(label, alias, mix.build(url, alias)) for label, alias in compared]
+    result["points"] = measure_sides(
+        url, sides, engine_pid, args.reps, args.mix_requests, args.mix_rounds
+    )
+    for name, shape in shapes.items():
+        result["points"][name]["index"] = shape
     for big in sizes[1:]:
         result[f"growth_{big}_over_{sizes[0]}"] = growth(result["points"], sizes[0], big)
+    for big, _ in compared[1:]:
+        small = compared[0][0]
+        result[f"growth_{big}_over_{small}"] = growth(result["points"], small, big)
     out = Path(args.out)
     write_json(out, result)
     write_scale_markdown(result, out.with_suffix(".md"))
