@@ -20,21 +20,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from bench import mix
-from bench.common import ApiProcess, log, write_json
-from bench.loadgen import Player, Walk, sequence
+from bench.common import PYTHON, ApiProcess, log, write_json
+from bench.loadgen import Player, Walk, sequence, session
 
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
 
 async def _play(plan: dict[str, Any], base: str, count: int, concurrency: int, coding: str) -> int:
     ops = sequence(plan, count, seed=3)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     statuses: dict[int, int] = {}
-    headers = {"accept-encoding": coding}
-    async with httpx.AsyncClient(timeout=30, limits=limits, headers=headers) as client:
+    async with session(concurrency, coding, timeout=30) as client:
         player = Player(plan, "facade", base, client)
         cursor = iter(ops)
 
@@ -83,13 +79,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--accept-encoding", default="gzip, deflate, br, zstd")
     parser.add_argument("--kinds", default="", help="comma-separated subset of the mix's kinds")
+    parser.add_argument(
+        "--server",
+        choices=["eclaire", "uvicorn"],
+        default="eclaire",
+        help="`eclaire serve` (h11 guarded, JSON request log) or plain uvicorn's auto choice",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
 
     plan = mix.build(args.url, args.alias)
     wanted = {k for k in args.kinds.split(",") if k}
     result: dict[str, Any] = {"accept_encoding": args.accept_encoding, "kinds": {}}
-    with ApiProcess(args.url, env_extra={"ECLAIRE_INDEX_ALIAS": args.alias}) as api:
+    command = None
+    if args.server == "eclaire":
+        command = [str(Path(PYTHON).parent / "eclaire"), "serve", "--host", "127.0.0.1"]
+        command += ["--port", "{port}"]
+    env = {"ECLAIRE_INDEX_ALIAS": args.alias}
+    result["server"] = args.server
+    with ApiProcess(args.url, env_extra=env, command=command) as api:
         measure(api, plan, argparse.Namespace(**{**vars(args), "requests": 200}))  # warm-up
         for query in plan["queries"]:
             if wanted and query["name"] not in wanted:

@@ -504,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
         "same seeded sequence for both targets of a round",
         "api": server_stack(),
         "api_timeout_s": 0.9,
-        "load_client": "bench/loadgen.py: separate process, asyncio + httpx, closed loop, "
+        "load_client": "bench/loadgen.py: separate process, asyncio + aiohttp, closed loop, "
         "keep-alive",
         "pinning": {
             "opensearch": f"cpu {ENGINE_CPUS} (taskset -a on every JVM thread, "
