@@ -91,10 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     plan = mix.build(args.url, args.alias)
     wanted = {k for k in args.kinds.split(",") if k}
     result: dict[str, Any] = {"accept_encoding": args.accept_encoding, "kinds": {}}
-    command = None
-    if args.server == "eclaire":
-        command = [str(Path(PYTHON).parent / "eclaire"), "serve", "--host", "127.0.0.1"]
-        command += ["--port", "{port}"]
+    command = None  # ApiProcess's default: eclaire serve
+    if args.server == "uvicorn":
+        command = [PYTHON, "-m", "uvicorn", "eclaire_search.app:create_app", "--factory"]
+        command += ["--port", "{port}", "--no-access-log", "--log-level", "warning"]
     env = {"ECLAIRE_INDEX_ALIAS": args.alias}
     result["server"] = args.server
     with ApiProcess(args.url, env_extra=env, command=command) as api:
