@@ -84,7 +84,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def send_400_response(self, msg: str) -> None:
         requestctx.begin(requestctx.new_request_id())
-        response = error_response(MalformedRequest(f"{msg} (headers larger than allowed?)"))
+        detail = msg if msg == HEAD_TOO_LARGE else f"{msg} (headers larger than allowed?)"
+        response = error_response(MalformedRequest(detail))
         head = [STATUS_LINE[400]]
         for name, value in [*response.raw_headers, (b"connection", b"close")]:
             head.extend([name, b": ", value, b"\r\n"])
