@@ -324,7 +324,7 @@ class Loader:
         return summary
 
     def merge(self, index: str) -> None:
-        """One segment before the swap (API-9): a load leaves one per indexing-buffer flush (15
+        """One segment before the swap (API-10): a load leaves one per indexing-buffer flush (15
         at 200k studies on a 1 GiB heap), and every search pays each segment's setup."""
         self.client.indices.forcemerge(
             index=index, max_num_segments=1, request_timeout=MERGE_TIMEOUT_S

@@ -1,4 +1,4 @@
-"""The study index is sorted on disk by the default search order (API-9), and answers keep it.
+"""The study index is sorted on disk by the default search order (API-10), and answers keep it.
 
 The index sort only pays when it is exactly the query's default sort (fields, orders, missing);
 a drift between the template and ``query.py`` would silently bring back the cost that grows with

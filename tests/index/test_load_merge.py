@@ -1,4 +1,4 @@
-"""A full load leaves its index in one segment before the swap (API-9).
+"""A full load leaves its index in one segment before the swap (API-10).
 
 A load flushes one segment per indexing buffer (15 at 200k studies on a 1 GiB heap), and every
 search pays each segment's setup; the loader force-merges before the alias moves. Here an index
