@@ -114,8 +114,8 @@ def write_scale_markdown(result: dict[str, Any], path: Path) -> None:
     for key, growth in result.items():
         if key.startswith("growth_"):
             lines += [f"## {key.replace('_', ' ')}", "", *growth_rows(growth), ""]
-    for label, earlier in (result.get("before") or {}).items():
-        lines += [f"## Before ({label})", "", earlier.get("what", ""), ""]
+    for label, earlier in (result.get("other_runs") or {}).items():
+        lines += [f"## Another run: {label}", "", earlier.get("what", ""), ""]
         for key, growth in earlier.items():
             if key.startswith("growth_"):
                 lines += [f"### {key.replace('_', ' ')}", "", *growth_rows(growth), ""]
