@@ -117,7 +117,7 @@ def scale_lines(scale: dict[str, Any]) -> list[str]:
                 continue
             lines.append(
                 f"| {name} | {small[name]['wall_p50_ms']} → {big[name]['wall_p50_ms']} | "
-                f"{g['facade_alone_p50']} | {g['engine_took']} / {g['engine_cpu']} |"
+                f"{g['facade_alone_p50']} | {g['engine_took'] or '—'} / {g['engine_cpu'] or '—'} |"
             )
     return lines
 
