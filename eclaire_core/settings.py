@@ -153,6 +153,12 @@ class Settings(BaseSettings):
     validation: Literal["all", "sample", "none"] = Field(
         "all", description="fhir.resources validation of mapped resources during ingest."
     )
+    ingest_workers: int = Field(
+        1,
+        ge=0,
+        description="Worker processes mapping and validating export records beside the loader "
+        "(0: in the loading process).",
+    )
     meddra_table: Path | None = Field(
         None, description="MedDRA LLT table (code$label lines); default: the synthetic sample."
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +20,11 @@ from eclaire_core.settings import Settings
 from ingest.bookkeeping import RunSummary
 from ingest.deadletter import DeadLetterSink, DeadLetterWriter
 from ingest.errors import LoadRefused
-from ingest.export_source import map_exports
+from ingest.export_source import map_exports, record_mapper
+from ingest.gc_tuning import load_gc
 from ingest.loader import Loader, LoadSummary, indexed_state, unchanged_in
 from ingest.mapping import MappedStudy, Unpublished
+from ingest.mapping_pool import MappingPool
 from ingest.translation import TranslationSummary, translation_step
 
 Mode = Literal["full", "incremental"]
@@ -79,18 +82,23 @@ def run_ingest(
     client = sync_client(settings)
     step = None
     try:
-        with DeadLetterWriter(run_dir / "dead-letters.ndjson") as dead:
+        with (
+            load_gc(),
+            DeadLetterWriter(run_dir / "dead-letters.ndjson") as dead,
+            ExitStack() as stack,
+        ):
             outcomes: Iterable[MappedStudy | Unpublished]
             # Incremental: what the index holds, read once for the loader's diff and so that
             # unchanged studies skip mapping-output validation.
             previous = indexed_state(client, settings.index_alias) if mode != "full" else None
             if source is None:
+                mapper = record_mapper(
+                    settings, unchanged=unchanged_in(previous) if previous else None
+                )
+                # Forked here, before the loader's bulk-sender thread exists.
+                pool = stack.enter_context(MappingPool(mapper, settings.ingest_workers))
                 outcomes = map_exports(
-                    list(paths),
-                    settings,
-                    dead_letters=dead,
-                    summary=mapping,
-                    unchanged=unchanged_in(previous) if previous else None,
+                    list(paths), settings, dead_letters=dead, summary=mapping, pool=pool
                 )
                 # Between mapping and documents: CTIS texts into French (no key: unchanged).
                 step = translation_step(settings, client, translation)
