@@ -20,6 +20,7 @@ from ingest.bookkeeping import FileSummary, RunBook, RunSummary, load_exclusions
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.mapping import MappedStudy, MeddraTable, Unpublished
 from ingest.mapping_pool import PASS, MappingPool, RecordMapper
+from ingest.prepared import Outcome, PreparedStudy
 from ingest.sources import RawRecord, ReadError, read_export
 
 
@@ -29,6 +30,7 @@ def record_mapper(
     meddra: MeddraTable | None = None,
     exclusions: frozenset[str] | None = None,
     unchanged: Callable[[MappedStudy], bool] | None = None,
+    prepare: bool = False,
 ) -> RecordMapper:
     """What maps one record for this run: the MedDRA table, exclusions and validation mode of
     ``settings`` unless given. ``unchanged`` (an incremental run) tells which studies map to
@@ -39,6 +41,7 @@ def record_mapper(
         exclusions if exclusions is not None else load_exclusions(settings.exclusion_file),
         settings.validation,
         unchanged,
+        prepare,
     )
 
 
@@ -57,8 +60,9 @@ def map_exports(
     exclusions: frozenset[str] | None = None,
     unchanged: Callable[[MappedStudy], bool] | None = None,
     pool: MappingPool | None = None,
-) -> Iterator[MappedStudy | Unpublished]:
-    """Yield every mapped or unpublished study of the files, in file order.
+) -> Iterator[Outcome]:
+    """Yield every mapped or unpublished study of the files, in file order (prepared studies
+    when the ``pool``'s mapper prepares them).
 
     Pass a ``summary`` to read the counts after the iterator is exhausted. ``pool`` maps on
     its worker processes with its own mapper (then ``meddra``, ``exclusions`` and
@@ -106,6 +110,8 @@ def map_exports(
             continue
         if pooled and isinstance(outcome, MappedStudy):
             outcome = dataclasses.replace(outcome, raw=record)  # the worker did not send it back
+        elif isinstance(outcome, PreparedStudy):
+            outcome = outcome.with_raw(record)
         seen[study_id] = f"{name}#{item.index}"
         book.accept(fs, outcome)
         yield outcome
@@ -139,6 +145,7 @@ def run_map(paths: Iterable[Path | str], out_dir: Path, settings: Settings) -> R
                 if isinstance(outcome, Unpublished):
                     unpublished.write(orjson.dumps(vars(outcome), option=option))
                     continue
+                assert isinstance(outcome, MappedStudy)  # run_map uses no pool
                 for resource in outcome.resources():
                     handles[resource["resourceType"]].write(orjson.dumps(resource, option=option))
                 if outcome.warnings:

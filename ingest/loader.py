@@ -31,6 +31,7 @@ from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.documents import content_hash, to_document
 from ingest.errors import LoadFailed
 from ingest.mapping import MappedStudy, Unpublished
+from ingest.prepared import Outcome, PreparedStudy
 
 STATE_FIELDS = ["content_hash", "version_id", "last_updated"]
 
@@ -231,7 +232,7 @@ class Loader:
 
     def _actions(
         self,
-        outcomes: Iterable[MappedStudy | Unpublished],
+        outcomes: Iterable[Outcome],
         index: str,
         previous: dict[str, Indexed],
         summary: LoadSummary,
@@ -250,6 +251,19 @@ class Loader:
                     yield {"_op_type": "delete", "_index": index, "_id": outcome.id}
                 continue
             seen.add(outcome.id)
+            if isinstance(outcome, PreparedStudy):
+                if outcome.id not in previous:  # new: its version-1 document is ready
+                    summary.new += 1
+                    summary.sites_located += outcome.sites_located
+                    summary.sites_unlocated += outcome.sites_unlocated
+                    yield {
+                        "_op_type": "index",
+                        "_index": index,
+                        "_id": outcome.id,
+                        "_source": outcome.document,
+                    }
+                    continue
+                outcome = outcome.study()
             kind, document = versioned(outcome, previous.get(outcome.id), run_time)
             if kind == "unchanged":
                 summary.unchanged += 1
@@ -284,7 +298,7 @@ class Loader:
             )
         return ""
 
-    def full_load(self, outcomes: Iterable[MappedStudy | Unpublished]) -> LoadSummary:
+    def full_load(self, outcomes: Iterable[Outcome]) -> LoadSummary:
         """Build a new versioned index, then swap the alias onto it atomically (or refuse)."""
         summary = LoadSummary()
         previous = indexed_state(self.client, self.alias)
@@ -339,7 +353,7 @@ class Loader:
 
     def incremental(
         self,
-        outcomes: Iterable[MappedStudy | Unpublished],
+        outcomes: Iterable[Outcome],
         complete: Callable[[], bool] = lambda: True,
         previous: dict[str, Indexed] | None = None,
     ) -> LoadSummary:

@@ -26,8 +26,9 @@ from types import TracebackType
 from typing import Any, Final, TypeVar
 
 from ingest.bookkeeping import should_validate
-from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, Unpublished, to_fhir
+from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, to_fhir
 from ingest.mapping.validation import validate
+from ingest.prepared import Outcome, prepare
 
 CHUNK: Final = 64
 """Records per task: enough to make the hand-off cheap, few enough to keep results flowing."""
@@ -48,7 +49,7 @@ class Mapped:
     """
 
     study_id: str | None
-    outcome: MappedStudy | Unpublished | None = None
+    outcome: Outcome | None = None
     kind: str = ""
     reason: str = ""
     at_validation: bool = False
@@ -68,6 +69,8 @@ class RecordMapper:
     exclusions: frozenset[str]
     validation: str
     unchanged: Callable[[MappedStudy], bool] | None = None
+    prepare: bool = False
+    """In a worker, send back prepared studies (ingest/prepared.py) instead of studies."""
 
     def __call__(self, record: Any) -> Mapped:
         try:
@@ -104,14 +107,16 @@ def _install(mapper: RecordMapper) -> None:
 
 def _map_chunk(records: list[Any]) -> list[Mapped]:
     """In a worker: map a chunk; the raw records stay with the caller (not sent back)."""
-    assert _WORKER_MAPPER is not None
+    mapper = _WORKER_MAPPER
+    assert mapper is not None
     results = []
     for record in records:
-        result = _WORKER_MAPPER(record)
+        result = mapper(record)
         if isinstance(result.outcome, MappedStudy):
-            result = dataclasses.replace(
-                result, outcome=dataclasses.replace(result.outcome, raw={})
-            )
+            # A document that cannot be built fails the run, here as in the loader.
+            study = result.outcome
+            ready = prepare(study) if mapper.prepare else dataclasses.replace(study, raw={})
+            result = dataclasses.replace(result, outcome=ready)
         results.append(result)
     return results
 

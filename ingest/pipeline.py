@@ -25,6 +25,7 @@ from ingest.gc_tuning import load_gc
 from ingest.loader import Loader, LoadSummary, indexed_state, unchanged_in
 from ingest.mapping import MappedStudy, Unpublished
 from ingest.mapping_pool import MappingPool
+from ingest.prepared import Outcome
 from ingest.translation import TranslationSummary, translation_step
 
 Mode = Literal["full", "incremental"]
@@ -87,21 +88,23 @@ def run_ingest(
             DeadLetterWriter(run_dir / "dead-letters.ndjson") as dead,
             ExitStack() as stack,
         ):
-            outcomes: Iterable[MappedStudy | Unpublished]
+            outcomes: Iterable[Outcome]
             # Incremental: what the index holds, read once for the loader's diff and so that
             # unchanged studies skip mapping-output validation.
             previous = indexed_state(client, settings.index_alias) if mode != "full" else None
             if source is None:
+                # CTIS texts into French between mapping and documents (no key: no step).
+                step = translation_step(settings, client, translation)
                 mapper = record_mapper(
-                    settings, unchanged=unchanged_in(previous) if previous else None
+                    settings,
+                    unchanged=unchanged_in(previous) if previous else None,
+                    prepare=step is None,  # translated studies need their documents rebuilt
                 )
                 # Forked here, before the loader's bulk-sender thread exists.
                 pool = stack.enter_context(MappingPool(mapper, settings.ingest_workers))
                 outcomes = map_exports(
                     list(paths), settings, dead_letters=dead, summary=mapping, pool=pool
                 )
-                # Between mapping and documents: CTIS texts into French (no key: unchanged).
-                step = translation_step(settings, client, translation)
                 if step is not None:
                     outcomes = step(outcomes)
             else:
