@@ -14,6 +14,7 @@ Results are appended under ``--label`` in the output file, so before/after runs 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -61,7 +62,7 @@ def tree_rss_mb(pid: int) -> float:
     return total
 
 
-def _engine_cpu_seconds(pid: int) -> float:
+def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -82,9 +83,10 @@ def timed_load(
     log_path = VAR / "logs" / f"ingest-speed-{set_name}-{validation}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     load_before = Path("/proc/loadavg").read_text().split()[:3]
-    engine_before = _engine_cpu_seconds(engine)
+    engine_before = _cpu_seconds(engine)
     share = CpuShare([engine])
     peak = 0.0
+    main_cpu = 0.0  # the loading process alone (its threads), without the workers
     stop = threading.Event()
     with open(log_path, "wb") as out:
         started = time.monotonic()
@@ -97,9 +99,11 @@ def timed_load(
         )
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, main_cpu
             while not stop.is_set():
                 peak = max(peak, tree_rss_mb(process.pid))
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    main_cpu = _cpu_seconds(process.pid)
                 stop.wait(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -110,7 +114,7 @@ def timed_load(
         sampler.join()
     cpu_seconds = usage.ru_utime + usage.ru_stime
     shares = share.result(extra_cpu_seconds=cpu_seconds)
-    engine_seconds = _engine_cpu_seconds(engine) - engine_before
+    engine_seconds = _cpu_seconds(engine) - engine_before
     runs = sorted((data_dir / "runs").glob("*/summary.json"))
     summary = json.loads(runs[-1].read_text()) if runs else {}
     indexed = int(summary.get("load", {}).get("indexed", 0))
@@ -127,6 +131,7 @@ def timed_load(
         "peak_rss_mb": round(peak, 1),
         "ingest_cpu_seconds": round(cpu_seconds, 2),
         "ingest_cpu_ms_per_study": round(cpu_seconds * 1000 / max(indexed, 1), 3),
+        "main_process_cpu_seconds": round(main_cpu, 2),
         "engine_cpu_seconds": round(engine_seconds, 2),
         "engine_cpu_ms_per_study": round(engine_seconds * 1000 / max(indexed, 1), 3),
         "cpu": shares,
@@ -135,7 +140,8 @@ def timed_load(
     }
     log(
         f"{set_name} validation={validation} {extra}: {indexed} studies in {seconds:.1f}s "
-        f"({result['studies_per_s']}/s), ingest CPU {cpu_seconds:.1f}s, engine CPU "
+        f"({result['studies_per_s']}/s), ingest CPU {cpu_seconds:.1f}s (main {main_cpu:.1f}s), "
+        "engine CPU "
         f"{engine_seconds:.1f}s, peak RSS {peak:.0f} MB, others {shares['others_share']}, "
         f"load {load_before}"
     )

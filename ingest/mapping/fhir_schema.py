@@ -18,6 +18,7 @@ mutated resources, that whatever the models reject is rejected here.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import types
 import typing
@@ -43,6 +44,7 @@ def _calendar(value: str) -> str:
     return _LEAP_SECOND.sub(":59", value)
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_date(value: str) -> bool:
     if not fhir_types.Date.pattern.fullmatch(value):
         return False
@@ -56,6 +58,7 @@ def _is_date(value: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_date_time(value: str) -> bool:
     if not fhir_types.DateTime.pattern.fullmatch(value):
         return False
@@ -68,10 +71,12 @@ def _is_date_time(value: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_instant(value: str) -> bool:
     return bool(fhir_types.Instant.pattern.fullmatch(value)) and _is_date_time(value)
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_time(value: str) -> bool:
     if not fhir_types.Time.pattern.fullmatch(value):
         return False
@@ -82,6 +87,7 @@ def _is_time(value: str) -> bool:
     return True
 
 
+# Cached: the same instants recur (every resource of a study carries its document date).
 FORMATS: Final[dict[str, Callable[[str], bool]]] = {
     "fhir-date": _is_date,
     "fhir-dateTime": _is_date_time,

@@ -118,6 +118,14 @@ def test_reasons_name_the_element_and_the_fault() -> None:
         "div": "<div xmlns='http://www.w3.org/1999/xhtml'><p>x</div>",
     }
     assert "well-formed" in reason(rs)
+    rs["text"]["div"] = "<div xmlns='http://www.w3.org/1999/xhtml'>a&nbsp;b</div>"
+    assert "undefined entity" in reason(rs)
+    rs["text"]["div"] = "<div><p>no namespace</p></div>"
+    assert "not an XHTML <div>" in reason(rs)
+    rs["text"]["div"] = "<p xmlns='http://www.w3.org/1999/xhtml'>x</p>"
+    assert "not an XHTML <div>" in reason(rs)
+    rs["text"]["div"] = "<div xmlns='http://www.w3.org/1999/xhtml'><p>fine</p></div>"
+    assert schema_accepts(rs)
     assert "unexpected resource type" in reason({"resourceType": "Patient", "id": "p"})
 
 
