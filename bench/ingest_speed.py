@@ -36,30 +36,12 @@ from bench.common import (
     node,
     node_pid,
     os_call,
-    rss_mb,
+    tree_rss_mb,
 )
 from devtools import localnode
 
 ALIAS = "eclaire-ingest-speed"
 NODE = "ingestbench"
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(p) for p in text.split()]
-
-
-def tree_rss_mb(pid: int) -> float:
-    """RSS of ``pid`` and all its descendants (a worker pool counts in full)."""
-    total, stack = 0.0, [pid]
-    while stack:
-        current = stack.pop()
-        total += rss_mb(current) or 0.0
-        stack.extend(_children(current))
-    return total
 
 
 def _cpu_seconds(pid: int) -> float:

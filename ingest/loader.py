@@ -252,7 +252,11 @@ class Loader:
                 continue
             seen.add(outcome.id)
             if isinstance(outcome, PreparedStudy):
-                if outcome.id not in previous:  # new: its version-1 document is ready
+                prior = previous.get(outcome.id)
+                if prior is not None and not full and prior.content_hash == outcome.digest:
+                    summary.unchanged += 1  # as versioned() would find, without the study
+                    continue
+                if prior is None:  # new: its version-1 document is ready
                     summary.new += 1
                     summary.sites_located += outcome.sites_located
                     summary.sites_unlocated += outcome.sites_unlocated

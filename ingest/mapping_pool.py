@@ -28,7 +28,7 @@ from typing import Any, Final, TypeVar
 from ingest.bookkeeping import should_validate
 from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, to_fhir
 from ingest.mapping.validation import validate
-from ingest.prepared import Outcome, prepare
+from ingest.prepared import Outcome, PreparedStudy, prepare
 
 CHUNK: Final = 64
 """Records per task: enough to make the hand-off cheap, few enough to keep results flowing."""
@@ -54,6 +54,8 @@ class Mapped:
     reason: str = ""
     at_validation: bool = False
     validated: bool = False
+    validation_skipped: bool = False
+    """Known unchanged (incremental): the index holds this very content."""
 
 
 def _internal(exc: Exception, where: str) -> str:
@@ -79,13 +81,15 @@ class RecordMapper:
             return Mapped(exc.study_id, kind=exc.kind, reason=exc.reason)
         except Exception as exc:  # a mapping bug must cost one record, not the run
             return Mapped(None, kind="internal-error", reason=_internal(exc, "mapping"))
-        checked = False
+        checked = known = False
         try:
-            checked = (
-                isinstance(outcome, MappedStudy)
-                and should_validate(outcome.id, self.validation)
-                and not (self.unchanged and self.unchanged(outcome))
+            checked = isinstance(outcome, MappedStudy) and should_validate(
+                outcome.id, self.validation
             )
+            if checked and self.unchanged is not None:
+                assert isinstance(outcome, MappedStudy)
+                known = self.unchanged(outcome)
+                checked = not known
             if checked:
                 assert isinstance(outcome, MappedStudy)
                 validate(outcome)
@@ -94,7 +98,7 @@ class RecordMapper:
         except Exception as exc:
             reason = _internal(exc, "mapping")
             return Mapped(outcome.id, None, "internal-error", reason, True, checked)
-        return Mapped(outcome.id, outcome, validated=checked)
+        return Mapped(outcome.id, outcome, validated=checked, validation_skipped=known)
 
 
 _WORKER_MAPPER: RecordMapper | None = None
@@ -115,7 +119,11 @@ def _map_chunk(records: list[Any]) -> list[Mapped]:
         if isinstance(result.outcome, MappedStudy):
             # A document that cannot be built fails the run, here as in the loader.
             study = result.outcome
-            ready = prepare(study) if mapper.prepare else dataclasses.replace(study, raw={})
+            if mapper.prepare:
+                known = result.validation_skipped
+                ready: MappedStudy | PreparedStudy = prepare(study, unchanged=known)
+            else:
+                ready = dataclasses.replace(study, raw={})
             result = dataclasses.replace(result, outcome=ready)
         results.append(result)
     return results

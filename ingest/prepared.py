@@ -28,7 +28,8 @@ class PreparedStudy:
     warnings: list[str]
     digest: str
     document: str
-    """The bulk ``_source`` of the study as a new one (version 1), JSON."""
+    """The bulk ``_source`` of the study as a new one (version 1), JSON; "" for a study known
+    unchanged (an incremental run skips it)."""
     sites_located: int
     sites_unlocated: int
     study_json: bytes
@@ -42,18 +43,24 @@ class PreparedStudy:
         return dataclasses.replace(self, raw=raw)
 
 
-def prepare(study: MappedStudy) -> PreparedStudy:
-    """In a worker: hash, document and serialised study, ready for the loader."""
+def prepare(study: MappedStudy, *, unchanged: bool = False) -> PreparedStudy:
+    """In a worker: hash, document and serialised study, ready for the loader. A study known
+    ``unchanged`` (same hash as in the index) gets no document: nothing will send it."""
     digest = content_hash(study)
-    document = to_document(study, version_id=1, last_updated=study.document_date, digest=digest)
-    located = len(document["site_geo"])
+    located = unlocated = 0
+    text = ""
+    if not unchanged:
+        document = to_document(study, version_id=1, last_updated=study.document_date, digest=digest)
+        located = len(document["site_geo"])
+        unlocated = len(document["locations"]) - located
+        text = orjson.dumps(document).decode()
     return PreparedStudy(
         id=study.id,
         warnings=study.warnings,
         digest=digest,
-        document=orjson.dumps(document).decode(),
+        document=text,
         sites_located=located,
-        sites_unlocated=len(document["locations"]) - located,
+        sites_unlocated=unlocated,
         study_json=orjson.dumps({name: getattr(study, name) for name in _STUDY_FIELDS}),
     )
 
