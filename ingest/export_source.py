@@ -31,6 +31,7 @@ def record_mapper(
     exclusions: frozenset[str] | None = None,
     unchanged: Callable[[MappedStudy], bool] | None = None,
     prepare: bool = False,
+    indexed: frozenset[str] = frozenset(),
 ) -> RecordMapper:
     """What maps one record for this run: the MedDRA table, exclusions and validation mode of
     ``settings`` unless given. ``unchanged`` (an incremental run) tells which studies map to
@@ -42,6 +43,7 @@ def record_mapper(
         settings.validation,
         unchanged,
         prepare,
+        indexed,
     )
 
 

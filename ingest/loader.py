@@ -302,10 +302,14 @@ class Loader:
             )
         return ""
 
-    def full_load(self, outcomes: Iterable[Outcome]) -> LoadSummary:
-        """Build a new versioned index, then swap the alias onto it atomically (or refuse)."""
+    def full_load(
+        self, outcomes: Iterable[Outcome], previous: dict[str, Indexed] | None = None
+    ) -> LoadSummary:
+        """Build a new versioned index, then swap the alias onto it atomically (or refuse).
+        ``previous``: what the live index holds, when the caller read it already."""
         summary = LoadSummary()
-        previous = indexed_state(self.client, self.alias)
+        if previous is None:
+            previous = indexed_state(self.client, self.alias)
         index = f"{self.alias}-{datetime.now(UTC).strftime('%Y%m%dt%H%M%S%f')}"
         summary.index = index
         body = index_body()

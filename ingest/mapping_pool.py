@@ -73,6 +73,9 @@ class RecordMapper:
     unchanged: Callable[[MappedStudy], bool] | None = None
     prepare: bool = False
     """In a worker, send back prepared studies (ingest/prepared.py) instead of studies."""
+    indexed: frozenset[str] = frozenset()
+    """Ids the index holds: only their prepared studies carry the study itself (the loader
+    rebuilds those; a new study's document is all it needs)."""
 
     def __call__(self, record: Any) -> Mapped:
         try:
@@ -121,7 +124,9 @@ def _map_chunk(records: list[Any]) -> list[Mapped]:
             study = result.outcome
             if mapper.prepare:
                 known = result.validation_skipped
-                ready: MappedStudy | PreparedStudy = prepare(study, unchanged=known)
+                ready: MappedStudy | PreparedStudy = prepare(
+                    study, unchanged=known, keep_study=study.id in mapper.indexed
+                )
             else:
                 ready = dataclasses.replace(study, raw={})
             result = dataclasses.replace(result, outcome=ready)

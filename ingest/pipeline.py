@@ -89,16 +89,17 @@ def run_ingest(
             ExitStack() as stack,
         ):
             outcomes: Iterable[Outcome]
-            # Incremental: what the index holds, read once for the loader's diff and so that
-            # unchanged studies skip mapping-output validation.
-            previous = indexed_state(client, settings.index_alias) if mode != "full" else None
+            # What the index holds, read once: the loader's versions and diff; in an
+            # incremental run, unchanged studies skip mapping-output validation.
+            previous = indexed_state(client, settings.index_alias)
             if source is None:
                 # CTIS texts into French between mapping and documents (no key: no step).
                 step = translation_step(settings, client, translation)
                 mapper = record_mapper(
                     settings,
-                    unchanged=unchanged_in(previous) if previous else None,
+                    unchanged=unchanged_in(previous) if previous and mode != "full" else None,
                     prepare=step is None,  # translated studies need their documents rebuilt
+                    indexed=frozenset(previous),
                 )
                 # Forked here, before the loader's bulk-sender thread exists.
                 pool = stack.enter_context(MappingPool(mapper, settings.ingest_workers))
@@ -111,7 +112,7 @@ def run_ingest(
                 outcomes = source(list(paths), dead, mapping)
             loader = Loader(client, settings, dead, allow_shrink=allow_shrink)
             if mode == "full":
-                load = loader.full_load(outcomes)
+                load = loader.full_load(outcomes, previous=previous)
             else:
                 load = loader.incremental(
                     outcomes,

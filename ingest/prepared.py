@@ -37,15 +37,20 @@ class PreparedStudy:
 
     def study(self) -> MappedStudy:
         """The mapped study itself, rebuilt (for a study the index holds already)."""
+        if not self.study_json:
+            raise LookupError(f"{self.id} was prepared as a new study, without its resources")
         return MappedStudy(**orjson.loads(self.study_json), raw=self.raw)
 
     def with_raw(self, raw: dict[str, Any]) -> PreparedStudy:
         return dataclasses.replace(self, raw=raw)
 
 
-def prepare(study: MappedStudy, *, unchanged: bool = False) -> PreparedStudy:
+def prepare(
+    study: MappedStudy, *, unchanged: bool = False, keep_study: bool = True
+) -> PreparedStudy:
     """In a worker: hash, document and serialised study, ready for the loader. A study known
-    ``unchanged`` (same hash as in the index) gets no document: nothing will send it."""
+    ``unchanged`` (same hash as in the index) gets no document: nothing will send it; one the
+    index does not hold (not ``keep_study``) is not serialised: only its document is sent."""
     digest = content_hash(study)
     located = unlocated = 0
     text = ""
@@ -61,7 +66,11 @@ def prepare(study: MappedStudy, *, unchanged: bool = False) -> PreparedStudy:
         document=text,
         sites_located=located,
         sites_unlocated=unlocated,
-        study_json=orjson.dumps({name: getattr(study, name) for name in _STUDY_FIELDS}),
+        study_json=(
+            orjson.dumps({name: getattr(study, name) for name in _STUDY_FIELDS})
+            if keep_study
+            else b""
+        ),
     )
 
 
