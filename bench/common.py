@@ -283,10 +283,9 @@ def api_env(opensearch_url: str, **extra: str) -> dict[str, str]:
 
 @dataclass
 class ApiProcess:
-    """uvicorn serving the app factory, as ``eclaire serve`` does, on a port of its own.
-
-    One worker, asyncio loop and h11 (what the project installs), access log off (a production
-    deployment logs at the proxy; per-request logging would be measured, not the façade)."""
+    """The API served by ``eclaire serve``, as deployed, on a port of its own: uvicorn with
+    uvloop and the guarded httptools protocol, one JSON log line per request (to ``log_path``).
+    Until 20:00 UTC on 2026-12-01 the bench ran plain uvicorn (no request log, no head limit)."""
 
     opensearch_url: str
     port: int = field(default_factory=free_port)
@@ -303,20 +302,14 @@ class ApiProcess:
 
     def start(self) -> ApiProcess:
         command = self.command or [
-            PYTHON,
-            "-m",
-            "uvicorn",
-            "eclaire_search.app:create_app",
-            "--factory",
+            ECLAIRE,
+            "serve",
             "--host",
             "127.0.0.1",
             "--port",
             str(self.port),
             "--workers",
             str(self.workers),
-            "--no-access-log",
-            "--log-level",
-            "warning",
         ]
         if "{port}" in " ".join(command):
             command = [c.replace("{port}", str(self.port)) for c in command]

@@ -85,12 +85,14 @@ def proc_cpu_seconds(pid: int) -> float:
 
 
 def server_stack() -> str:
-    """What uvicorn picks with its defaults (loop/http "auto") in this environment."""
+    """How the API is served in the bench: as deployed."""
     from importlib.util import find_spec
 
     loop = "uvloop" if find_spec("uvloop") else "asyncio"
-    http = "httptools" if find_spec("httptools") else "h11"
-    return f"uvicorn, 1 worker, {loop} loop + {http} (uvicorn's auto choice here), access log off"
+    return (
+        f"eclaire serve: uvicorn, 1 worker, {loop} loop + guarded httptools, one JSON log line "
+        "per request"
+    )
 
 
 def headline(result: dict[str, Any]) -> dict[str, Any]:
@@ -504,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         "same seeded sequence for both targets of a round",
         "api": server_stack(),
         "api_timeout_s": 0.9,
-        "load_client": "bench/loadgen.py: separate process, asyncio + httpx, closed loop, "
+        "load_client": "bench/loadgen.py: separate process, asyncio + aiohttp, closed loop, "
         "keep-alive",
         "pinning": {
             "opensearch": f"cpu {ENGINE_CPUS} (taskset -a on every JVM thread, "

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 import orjson
-from opensearchpy import AsyncOpenSearch, OpenSearch
+from opensearchpy import AIOHttpConnection, AsyncOpenSearch, OpenSearch
+from opensearchpy._async.http_aiohttp import OpenSearchClientResponse
 from opensearchpy.serializer import JSONSerializer
 
 from eclaire_core.settings import Settings
@@ -23,8 +24,28 @@ class OrjsonSerializer(JSONSerializer):
             return data
         return orjson.dumps(data).decode()
 
-    def loads(self, s: str) -> Any:
+    def loads(self, s: str | bytes) -> Any:
         return orjson.loads(s)
+
+
+class _BytesResponse(OpenSearchClientResponse):
+    """A reply whose ``text()`` is its bytes: orjson parses bytes as they came, while the
+    parent first decodes them to ``str``, which doubled the parse (a 20-study reply of 175 KB:
+    0.23 → 0.13 ms CPU; bench/results/api-cpu.json)."""
+
+    async def text(self, encoding: Any = None, errors: str = "strict") -> Any:
+        if self._body is None:
+            await self.read()
+        return self._body
+
+
+class BytesConnection(AIOHttpConnection):
+    """The API's connection: aiohttp, as opensearch-py's, but replies reach the deserialiser
+    (and the error mapping) as bytes, which both accept."""
+
+    async def _create_aiohttp_session(self) -> Any:
+        await super()._create_aiohttp_session()
+        self.session._response_class = _BytesResponse
 
 
 class _Options(TypedDict):
@@ -66,7 +87,8 @@ def client_options(settings: Settings, *, batch: bool, timeout: float | None = N
 
 def async_client(settings: Settings, *, timeout: float | None = None) -> AsyncOpenSearch:
     """The API's client."""
-    return AsyncOpenSearch(**client_options(settings, batch=False, timeout=timeout))
+    options = client_options(settings, batch=False, timeout=timeout)
+    return AsyncOpenSearch(**options, connection_class=BytesConnection)
 
 
 def sync_client(settings: Settings, *, timeout: float | None = None) -> OpenSearch:

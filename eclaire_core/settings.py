@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     )
     max_header_bytes: int = Field(
         32768,
-        description="Largest request line plus headers, in bytes (h11's incomplete-event limit); "
+        description="Largest request line plus headers, in bytes (counted as they arrive); "
         "a bigger or endless header block is refused with 400.",
     )
     header_timeout: float = Field(

@@ -1,11 +1,13 @@
 """How ``eclaire serve`` runs uvicorn: limits from the settings, JSON logs, worker checks.
 
-- HTTP/1.1 through h11 (not httptools): h11 refuses a request line plus headers above
-  ``ECLAIRE_MAX_HEADER_BYTES`` as it reads them (a 16 MB header or 100,000 headers are a 400,
-  never buffered whole); httptools has no such limit.
-- :class:`GuardedH11Protocol` adds what uvicorn lacks: a deadline for a request's headers
-  (``ECLAIRE_HEADER_TIMEOUT``), on a fresh connection and between keep-alive requests, so a
-  client that trickles bytes (slowloris) is cut off.
+- HTTP/1.1 through httptools (uvicorn's C parser; h11, pure Python, cost 0.1 ms more CPU per
+  request: bench/results/api-cpu.json). httptools has no limit on a request's head, so
+  :class:`GuardedHttpToolsProtocol` counts it: a request line plus headers above
+  ``ECLAIRE_MAX_HEADER_BYTES`` is a 400 (a 16 MB header or 100,000 headers), and a head still
+  incomplete past that many bytes is refused as it arrives, never buffered whole.
+- It also adds a deadline for a request's headers (``ECLAIRE_HEADER_TIMEOUT``), on a fresh
+  connection and between keep-alive requests, so a client that trickles bytes (slowloris) is cut
+  off.
 - uvicorn's own X-Forwarded-* handling is off: it trusts loopback by default. The app decides
   from ``ECLAIRE_TRUSTED_PROXIES`` (``origin``, ``clientaddr``).
 - Several workers must share one cursor key, and their metrics one directory.
@@ -19,8 +21,7 @@ import shutil
 import tempfile
 from typing import Any
 
-import h11
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from eclaire_core.settings import Settings, get_settings
 from eclaire_search import requestctx
@@ -34,6 +35,7 @@ MISSING_SECRET = (
     "this base URL); without it each worker signs paging cursors with its own random key and "
     "next links break"
 )
+HEAD_TOO_LARGE = "request line and headers larger than allowed"
 
 
 class WorkerSecretMissing(Exception):
@@ -42,14 +44,23 @@ class WorkerSecretMissing(Exception):
     exit_status = MISSING_SECRET_STATUS
 
 
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a deadline for receiving each request's headers, and its
-    own refusals (unreadable request, concurrency cap) as OperationOutcomes with
-    ``Cache-Control: no-store`` instead of uvicorn's plain-text ones."""
+class HeadTooLarge(Exception):
+    """Raised in a parser callback: httptools turns it into the 400 path of ``data_received``."""
+
+
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a bounded request head, a deadline for receiving it,
+    and its own refusals (unreadable or oversized request, concurrency cap) as
+    OperationOutcomes with ``Cache-Control: no-store`` instead of uvicorn's plain-text ones."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.header_timeout = get_settings().header_timeout
+        settings = get_settings()
+        self.header_timeout = settings.header_timeout
+        self.max_head = settings.max_header_bytes
+        self.head_bytes: int | None = None  # completed part of the head being read; None: none
+        self.head_raw = 0  # bytes fed while that head stayed incomplete
+        self.heads = 0  # requests begun on this connection
         self.header_deadline: asyncio.TimerHandle | None = None
         self.cap, self.limit_concurrency = self.limit_concurrency, None  # checked in _capped
         self.app = self._capped(self.app)
@@ -73,22 +84,54 @@ class GuardedH11Protocol(H11Protocol):
 
     def send_400_response(self, msg: str) -> None:
         requestctx.begin(requestctx.new_request_id())
-        response = error_response(MalformedRequest(f"{msg} (headers larger than allowed?)"))
-        headers = [*response.raw_headers, (b"connection", b"close")]
-        for event in (
-            h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
-            h11.Data(data=bytes(response.body)),
-            h11.EndOfMessage(),
-        ):
-            self.transport.write(self.conn.send(event) or b"")
+        detail = msg if msg == HEAD_TOO_LARGE else f"{msg} (headers larger than allowed?)"
+        response = error_response(MalformedRequest(detail))
+        head = [STATUS_LINE[400]]
+        for name, value in [*response.raw_headers, (b"connection", b"close")]:
+            head.extend([name, b": ", value, b"\r\n"])
+        self.transport.write(b"".join([*head, b"\r\n", bytes(response.body)]))
         self.transport.close()
+
+    # The head's size, as the parser reads it: exactly for what it has completed (the URL, each
+    # header), and as the raw bytes fed while it stays incomplete (an upper bound: the chunk it
+    # began in may also hold the end of a pipelined request before it).
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.heads += 1
+        self.head_bytes, self.head_raw = 0, 0
+
+    def on_url(self, url: bytes) -> None:
+        self._count(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self.head_bytes = None
+        super().on_headers_complete()
+
+    def _count(self, size: int) -> None:
+        self.head_bytes = (self.head_bytes or 0) + size
+        if self.head_bytes > self.max_head:
+            raise HeadTooLarge(HEAD_TOO_LARGE)  # httptools makes it an HttpParserError: a 400
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()
 
     def data_received(self, data: bytes) -> None:
+        heads = self.heads
         super().data_received(data)
+        if self.transport.is_closing():
+            return
+        if self.head_bytes is not None:  # a head still incomplete after these bytes
+            self.head_raw = len(data) + (self.head_raw if heads == self.heads else 0)
+            if self.head_raw > self.max_head:
+                self.logger.warning(HEAD_TOO_LARGE)
+                self.send_400_response(HEAD_TOO_LARGE)
+                return
         if self.cycle is not None and not self.cycle.response_complete:
             self._disarm()  # the headers are in: the request is being served
         elif self.header_deadline is None:
@@ -130,8 +173,7 @@ def uvicorn_options(settings: Settings, host: str, port: int, workers: int) -> d
         "host": host,
         "port": port,
         "workers": workers,
-        "http": GuardedH11Protocol,
-        "h11_max_incomplete_event_size": settings.max_header_bytes,
+        "http": GuardedHttpToolsProtocol,
         "limit_concurrency": settings.limit_concurrency,
         "timeout_keep_alive": settings.keep_alive_timeout,
         "proxy_headers": False,

@@ -95,3 +95,23 @@ def test_the_engines_query_shaped_refusals_are_400(loaded: Loaded) -> None:
         with pytest.raises(InvalidSearch) as caught:
             engine_search(loaded, body)
         assert not [w for w in INTERNALS if w in caught.value.diagnostics]
+
+
+def test_the_api_client_hands_the_engines_reply_over_as_bytes(loaded: Loaded) -> None:
+    """orjson parses bytes twice as fast as the str opensearch-py would decode first; if an
+    aiohttp or opensearch-py upgrade stops honouring our response class, this says so."""
+
+    async def run() -> tuple[Any, dict[str, Any]]:
+        client = async_client(loaded.settings)
+        try:
+            alias = loaded.settings.index_alias
+            parsed = await client.count(index=alias)  # also opens the connection pool
+            connection = client.transport.get_connection()
+            _, _, raw = await connection.perform_request("GET", f"/{alias}/_count")
+            return raw, parsed
+        finally:
+            await client.close()
+
+    raw, parsed = asyncio.run(run())
+    assert isinstance(raw, bytes)
+    assert parsed["count"] == len(loaded.expected) > 0

@@ -20,7 +20,11 @@ import httpx
 from studies_fixture import Loaded
 
 from eclaire_core.settings import Settings
-from eclaire_search.serving import MISSING_SECRET_STATUS, uvicorn_options
+from eclaire_search.serving import (
+    MISSING_SECRET_STATUS,
+    GuardedHttpToolsProtocol,
+    uvicorn_options,
+)
 
 ECLAIRE = str(Path(sys.executable).with_name("eclaire"))
 START_WAIT = 120.0  # seconds; a busy 2-core machine can be slow to import and spawn
@@ -161,8 +165,14 @@ def raw_exchange(base: str, payload: bytes, wait: float = 60.0) -> bytes:
 def test_hostile_headers_and_slow_clients(loaded: Loaded, tmp_path: Path) -> None:
     with serving(loaded, tmp_path / "serve.log", ECLAIRE_HEADER_TIMEOUT="2") as (base, _):
         start = b"GET /R4/metadata HTTP/1.1\r\nHost: " + base[7:].encode() + b"\r\n"
-        normal = raw_exchange(base, start + b"Connection: close\r\n\r\n")
+        close = b"Connection: close\r\n\r\n"
+        normal = raw_exchange(base, start + close)
         assert normal.startswith(b"HTTP/1.1 200")
+        # the limit (32 KiB by default) is on the head's bytes: just under passes, just over not
+        under = raw_exchange(base, start + b"X-Pad: " + b"a" * 30_000 + b"\r\n" + close)
+        assert under.startswith(b"HTTP/1.1 200")
+        over = raw_exchange(base, start + b"X-Pad: " + b"a" * 33_000 + b"\r\n" + close)
+        assert over.startswith(b"HTTP/1.1 400") and b"OperationOutcome" in over
         huge = start + b"X-Big: " + b"a" * (16 * 1024 * 1024) + b"\r\n\r\n"
         assert not raw_exchange(base, huge).startswith(b"HTTP/1.1 200")
         many = start + b"".join(b"X-%d: 1\r\n" % i for i in range(100_000)) + b"\r\n"
@@ -184,7 +194,7 @@ def test_uvicorn_options_follow_the_settings() -> None:
         max_header_bytes=12345, limit_concurrency=7, keep_alive_timeout=3, header_timeout=4
     )
     options = uvicorn_options(settings, "127.0.0.1", 8082, 1)
-    assert options["h11_max_incomplete_event_size"] == 12345
+    assert options["http"] is GuardedHttpToolsProtocol
     assert options["limit_concurrency"] == 7
     assert options["timeout_keep_alive"] == 3
     assert options["proxy_headers"] is False  # the app decides from ECLAIRE_TRUSTED_PROXIES
