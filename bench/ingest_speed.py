@@ -26,6 +26,7 @@ from typing import Any
 from bench import datasets
 from bench.common import (
     ECLAIRE,
+    PYTHON,
     RESULTS,
     ROOT,
     VAR,
@@ -41,6 +42,13 @@ from bench.common import (
 from devtools import localnode
 
 ALIAS = "eclaire-ingest-speed"
+# Runs the ``eclaire`` command of another source tree (``--tree``, e.g. ``git archive`` of an
+# older commit) with this venv: that tree first on the path, the editable install's finder out.
+TREE_RUNNER = (
+    "import sys; tree = sys.argv.pop(1); sys.path.insert(0, tree); "
+    "sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f)]; "
+    "from eclaire_cli.main import app; sys.argv[0] = 'eclaire'; app()"
+)
 NODE = "ingestbench"
 
 
@@ -50,7 +58,12 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def timed_load(
-    url: str, engine: int, set_name: str, validation: str, extra: dict[str, str]
+    url: str,
+    engine: int,
+    set_name: str,
+    validation: str,
+    extra: dict[str, str],
+    tree: Path | None = None,
 ) -> dict[str, Any]:
     directory = datasets.ensure(set_name)
     delete_versioned_indices(url, ALIAS)
@@ -72,8 +85,9 @@ def timed_load(
     stop = threading.Event()
     with open(log_path, "wb") as out:
         started = time.monotonic()
+        command = [PYTHON, "-c", TREE_RUNNER, str(tree)] if tree else [ECLAIRE]
         process = subprocess.Popen(
-            [ECLAIRE, "ingest", *datasets.files(directory)],
+            [*command, "ingest", *datasets.files(directory)],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -104,6 +118,7 @@ def timed_load(
         "set": set_name,
         "validation": validation,
         "settings": extra,
+        "tree": str(tree) if tree else "checkout",
         "exit_status": os.waitstatus_to_exitcode(status),
         "studies_indexed": indexed,
         "validated": summary.get("mapping", {}).get("validated"),
@@ -138,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="run")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the ingest")
     parser.add_argument("--out", type=Path, default=RESULTS / "ingest-speed.json")
+    parser.add_argument("--tree", type=Path, help="another source tree's eclaire (before/after)")
     args = parser.parse_args(argv)
     target = node(NODE)
     localnode.start(target)
@@ -148,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     for set_name in args.sets.split(","):
         for validation in args.validation.split(","):
             for _ in range(args.repeat):
-                loads.append(timed_load(target.url, engine, set_name, validation, extra))
+                loads.append(timed_load(target.url, engine, set_name, validation, extra, args.tree))
     delete_versioned_indices(target.url, ALIAS)
     os_call(f"{target.url}/_cat/indices?format=json")
     existing = json.loads(args.out.read_text()) if args.out.exists() else {}
