@@ -94,14 +94,20 @@ def indexed_state(client: OpenSearch, alias: str) -> dict[str, Indexed]:
     return state
 
 
-def unchanged_in(previous: dict[str, Indexed]) -> Callable[[MappedStudy], bool]:
-    """Whether a study maps to what the index holds (same content hash)."""
+@dataclass(frozen=True)
+class _UnchangedIn:
+    """A picklable predicate (worker processes may be started by a fork server)."""
 
-    def unchanged(study: MappedStudy) -> bool:
-        known = previous.get(study.id)
+    previous: dict[str, Indexed]
+
+    def __call__(self, study: MappedStudy) -> bool:
+        known = self.previous.get(study.id)
         return known is not None and known.content_hash == content_hash(study)
 
-    return unchanged
+
+def unchanged_in(previous: dict[str, Indexed]) -> Callable[[MappedStudy], bool]:
+    """Whether a study maps to what the index holds (same content hash)."""
+    return _UnchangedIn(previous)
 
 
 def versioned(

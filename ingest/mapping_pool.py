@@ -8,15 +8,18 @@ occurrence wins), bookkeeping, dead letters, the yielded stream — is decided e
 process, by the caller. At most ``WINDOW`` chunks per worker are under way: memory stays bounded
 however large the exports.
 
-The workers are forked when the pool is created: create it before any thread is started (the
-ingest pipeline does, before the loader's bulk-sender thread), so no lock another thread holds is
-copied into a worker.
+The workers are forked when the pool is created, which the ingest pipeline does before the
+loader's bulk-sender thread starts, so no lock that thread holds is copied into a worker (the
+CLI's spinner thread holds only its console's). A load run off the main thread — the nightly
+scheduler runs its job on one of its own threads, beside its others — gets workers from a fork
+server instead: a fresh process, the mapper pickled to them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -141,15 +144,17 @@ class MappingPool:
         self.mapper = mapper
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        on_main = threading.current_thread() is threading.main_thread()
+        self.start_method = "fork" if on_main else "forkserver"
         if workers > 0:
             self._pool = ProcessPoolExecutor(
                 workers,
-                mp_context=multiprocessing.get_context("fork"),
+                mp_context=multiprocessing.get_context(self.start_method),
                 initializer=_install,
                 initargs=(mapper,),
             )
             # Under fork the executor starts every worker at its first task: now, not later
-            # beside some thread. A worker that dies fails the run (BrokenProcessPool).
+            # beside the loader's thread. A worker that dies fails the run (BrokenProcessPool).
             self._pool.submit(int).result()
 
     def __enter__(self) -> MappingPool:

@@ -17,6 +17,7 @@ from ingest.deadletter import MemoryDeadLetters
 from ingest.documents import content_hash, to_document
 from ingest.export_source import map_exports, record_mapper
 from ingest.generator import generate
+from ingest.loader import Indexed, unchanged_in
 from ingest.mapping import MappedStudy, RecordRejected, Unpublished
 from ingest.mapping_pool import CHUNK, MappingPool
 from ingest.prepared import PreparedStudy
@@ -112,3 +113,33 @@ def test_a_validation_failure_in_a_worker_is_a_dead_letter(
         (1, "invalid", "validation failed: Group/x: boom"),
     ]
     assert summary["validated"] == 2
+
+
+def test_off_the_main_thread_the_workers_come_from_a_fork_server(exports: list[Path]) -> None:
+    """The nightly scheduler runs a load on one of its threads: no fork beside the others."""
+    import threading
+
+    settings = Settings(validation="sample")
+    alone = run(exports, settings, workers=0)
+    found: dict[str, Any] = {}
+
+    def job() -> None:
+        # What a scheduled incremental run sends its workers: the index's state included.
+        unchanged = unchanged_in({"2023-A00000-00": Indexed("0" * 64, 3, "2024-01-01T00:00:00Z")})
+        mapper = record_mapper(settings, unchanged=unchanged, prepare=True)
+        with MappingPool(mapper, 1) as pool:
+            found["method"] = pool.start_method
+            letters = MemoryDeadLetters()
+            found["ids"] = [
+                o.id for o in map_exports(exports, settings, dead_letters=letters, pool=pool)
+            ]
+        found["run"] = run(exports, settings, workers=1)
+
+    thread = threading.Thread(target=job)
+    thread.start()
+    thread.join()
+    assert found["method"] == "forkserver"
+    assert found["ids"] == [o.id for o in alone[0]]
+    assert found["run"] == alone
+    with MappingPool(record_mapper(settings), 1) as pool:
+        assert pool.start_method == "fork"
