@@ -57,7 +57,7 @@ class Mapped:
     reason: str = ""
     at_validation: bool = False
     validated: bool = False
-    validation_skipped: bool = False
+    known_unchanged: bool = False
     """Known unchanged (incremental): the index holds this very content."""
 
 
@@ -104,7 +104,7 @@ class RecordMapper:
         except Exception as exc:
             reason = _internal(exc, "mapping")
             return Mapped(outcome.id, None, "internal-error", reason, True, checked)
-        return Mapped(outcome.id, outcome, validated=checked, validation_skipped=known)
+        return Mapped(outcome.id, outcome, validated=checked, known_unchanged=known)
 
 
 _WORKER_MAPPER: RecordMapper | None = None
@@ -126,7 +126,7 @@ def _map_chunk(records: list[Any]) -> list[Mapped]:
             # A document that cannot be built fails the run, here as in the loader.
             study = result.outcome
             if mapper.prepare:
-                known = result.validation_skipped
+                known = result.known_unchanged
                 ready: MappedStudy | PreparedStudy = prepare(
                     study, unchanged=known, keep_study=study.id in mapper.indexed
                 )
