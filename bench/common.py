@@ -384,19 +384,53 @@ def phase(name: str, into: dict[str, Any]) -> Iterator[None]:
         log(f"{name} done in {time.monotonic() - started:.1f}s")
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def tree_rss_mb(pid: int) -> float:
+    """RSS of ``pid`` and all its descendants (an ingest's worker processes count in full)."""
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        total += rss_mb(current) or 0.0
+        stack.extend(_children(current))
+    return total
+
+
 def run_measured(
     command: list[str], env: dict[str, str], log_path: Path
 ) -> tuple[int, float, float, float]:
-    """Run a command to its end: (exit status, wall s, peak RSS MB, CPU s), from wait4."""
+    """Run a command to its end: (exit status, wall s, peak RSS MB, CPU s), from wait4.
+
+    The peak RSS is that of the process tree, sampled every 0.1 s (wait4 gives the largest
+    single process only), or wait4's when larger."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    peak = 0.0
+    stop = threading.Event()
     with open(log_path, "wb") as out:
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+
+        def sample() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, tree_rss_mb(process.pid))
+                stop.wait(0.1)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.monotonic() - started
+        stop.set()
+        sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     cpu = usage.ru_utime + usage.ru_stime
-    return process.returncode, seconds, usage.ru_maxrss / 1024, cpu
+    return process.returncode, seconds, max(peak, usage.ru_maxrss / 1024), cpu
 
 
 def write_json(path: Path, data: Any) -> None:

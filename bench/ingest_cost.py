@@ -3,8 +3,10 @@
     python -m bench.ingest_cost [EXPORT.json ...] [--limit 3000]
 
 Process CPU time (time.process_time) per step, so the figure holds on a loaded machine where
-wall-clock rates do not: read+map, validation, content hash, document, bulk-body encoding.
-The OpenSearch side (indexing) is not in it.
+wall-clock rates do not: read+map, validation, content hash, document, bulk-body encoding, with
+the garbage collector tuned as during a load (ingest/gc_tuning.py). One process: the worker
+processes of a real load (RES-17) split these steps, they do not change them. The OpenSearch
+side (indexing) is not in it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from eclaire_core.settings import get_settings
 from ingest.deadletter import MemoryDeadLetters
 from ingest.documents import content_hash, to_document
 from ingest.export_source import map_exports
+from ingest.gc_tuning import load_gc
 from ingest.mapping import MappedStudy
 from ingest.mapping.validation import validate
 
@@ -30,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("exports", nargs="*", default=sorted(Path("var/bench/19k").glob("*.json")))
     parser.add_argument("--limit", type=int, default=3000)
     args = parser.parse_args(argv)
+    with load_gc():
+        return measure(args)
+
+
+def measure(args: argparse.Namespace) -> int:
     settings = get_settings().model_copy(update={"validation": "none"})
     started = time.process_time()
     studies: list[MappedStudy] = []

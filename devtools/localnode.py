@@ -117,6 +117,8 @@ NODES = {
     "outage": Node("outage", 9280, 9380),
     # Operations experiments (launcher under load, snapshots): never the two above either.
     "ops": Node("ops", 9470, 9570),
+    # Timed ingest loads (bench/ingest_speed.py): a quiet node of their own.
+    "ingestbench": Node("ingestbench", 9480, 9580),
     **{
         name: Node(name, 9290 + i, 9390 + i, cluster="cluster", peers=CLUSTER_MEMBERS)
         for i, name in enumerate(CLUSTER_MEMBERS)

@@ -151,7 +151,15 @@ class Settings(BaseSettings):
         description="Where runs, dead letters and locks go (relative to the working directory).",
     )
     validation: Literal["all", "sample", "none"] = Field(
-        "all", description="fhir.resources validation of mapped resources during ingest."
+        "all",
+        description="Validation of mapped resources against the fhir.resources R4B models "
+        "during ingest (compiled to a JSON Schema, RES-16).",
+    )
+    ingest_workers: int = Field(
+        1,
+        ge=0,
+        description="Worker processes mapping, validating and building documents beside the "
+        "loading process (0: all in one process; RES-17).",
     )
     meddra_table: Path | None = Field(
         None, description="MedDRA LLT table (code$label lines); default: the synthetic sample."

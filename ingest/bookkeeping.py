@@ -12,10 +12,13 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.mapping.model import MappedStudy, Unpublished
+
+if TYPE_CHECKING:
+    from ingest.prepared import PreparedStudy
 from ingest.sources import ReadError
 from ingest.sources.text import warning_kind
 
@@ -97,7 +100,7 @@ class RunBook:
     def validated(self) -> None:
         self.summary.validated += 1
 
-    def accept(self, fs: FileSummary, outcome: MappedStudy | Unpublished) -> None:
+    def accept(self, fs: FileSummary, outcome: MappedStudy | PreparedStudy | Unpublished) -> None:
         fs.read += 1
         self.summary.read += 1
         if isinstance(outcome, Unpublished):

@@ -8,19 +8,48 @@ here talks to OpenSearch; the indexer consumes :func:`map_exports`' iterator.
 
 from __future__ import annotations
 
-import traceback
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import orjson
 
 from eclaire_core.settings import Settings
-from ingest.bookkeeping import RunBook, RunSummary, load_exclusions, should_validate
+from ingest.bookkeeping import FileSummary, RunBook, RunSummary, load_exclusions
 from ingest.deadletter import DeadLetter, DeadLetterSink
-from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, Unpublished, to_fhir
-from ingest.mapping.validation import validate
-from ingest.sources import ReadError, read_export
+from ingest.mapping import MappedStudy, MeddraTable, Unpublished
+from ingest.mapping_pool import PASS, MappingPool, RecordMapper
+from ingest.prepared import Outcome, PreparedStudy
+from ingest.sources import RawRecord, ReadError, read_export
+
+
+def record_mapper(
+    settings: Settings,
+    *,
+    meddra: MeddraTable | None = None,
+    exclusions: frozenset[str] | None = None,
+    unchanged: Callable[[MappedStudy], bool] | None = None,
+    prepare: bool = False,
+    indexed: frozenset[str] = frozenset(),
+) -> RecordMapper:
+    """What maps one record for this run: the MedDRA table, exclusions and validation mode of
+    ``settings`` unless given. ``unchanged`` (an incremental run) tells which studies map to
+    what the index already holds: their output was accepted before, so it is not validated
+    again."""
+    return RecordMapper(
+        meddra if meddra is not None else MeddraTable.load(settings.meddra_table),
+        exclusions if exclusions is not None else load_exclusions(settings.exclusion_file),
+        settings.validation,
+        unchanged,
+        prepare,
+        indexed,
+    )
+
+
+def _record(entry: tuple[str, FileSummary, RawRecord | ReadError]) -> Any:
+    item = entry[2]
+    return PASS if isinstance(item, ReadError) else item.value
 
 
 def map_exports(
@@ -32,56 +61,62 @@ def map_exports(
     meddra: MeddraTable | None = None,
     exclusions: frozenset[str] | None = None,
     unchanged: Callable[[MappedStudy], bool] | None = None,
-) -> Iterator[MappedStudy | Unpublished]:
-    """Yield every mapped or unpublished study of the files, in file order.
+    pool: MappingPool | None = None,
+) -> Iterator[Outcome]:
+    """Yield every mapped or unpublished study of the files, in file order (prepared studies
+    when the ``pool``'s mapper prepares them).
 
-    Pass a ``summary`` to read the counts after the iterator is exhausted. ``unchanged`` (an
-    incremental run) tells which studies map to what the index already holds: their output
-    was accepted before, so it is not validated again.
+    Pass a ``summary`` to read the counts after the iterator is exhausted. ``pool`` maps on
+    its worker processes with its own mapper (then ``meddra``, ``exclusions`` and
+    ``unchanged`` are the pool's); without one, records are mapped here. Either way the
+    results are taken in input order, so duplicates, counts and dead letters come out the same.
     """
     book = RunBook(summary if summary is not None else RunSummary(), dead_letters)
-    meddra = meddra if meddra is not None else MeddraTable.load(settings.meddra_table)
-    if exclusions is None:
-        exclusions = load_exclusions(settings.exclusion_file)
+    if pool is None:
+        mapper = record_mapper(settings, meddra=meddra, exclusions=exclusions, unchanged=unchanged)
+        pool = MappingPool(mapper, 0)
+    pooled = pool.workers > 0
     seen: dict[str, str] = {}
-    for path in paths:
-        name = str(path)
-        fs = book.file(name)
-        for item in read_export(path):
-            if isinstance(item, ReadError):
-                book.unreadable(fs, name, item)
-                continue
-            record, where = item.value, f"{name}#{item.index}"
-            study_id: str | None = None
-            try:
-                outcome = to_fhir(record, meddra=meddra, excluded=exclusions)
-                study_id = outcome.id
-                if study_id in seen:
-                    raise RecordRejected(
-                        f"duplicate id, first seen in {seen[study_id]}", "duplicate"
-                    )
-                if (
-                    isinstance(outcome, MappedStudy)
-                    and should_validate(study_id, settings.validation)
-                    and not (unchanged and unchanged(outcome))
-                ):
-                    book.validated()
-                    validate(outcome)
-            except RecordRejected as exc:
-                letter_id = study_id or exc.study_id
-                book.reject(
-                    fs, DeadLetter(name, item.index, letter_id, exc.kind, exc.reason, record)
-                )
-                continue
-            except Exception as exc:  # a mapping bug must cost one record, not the run
-                detail = traceback.format_exception_only(exc)[-1].strip()
-                reason = f"unexpected error while mapping: {detail}"
-                letter = DeadLetter(name, item.index, study_id, "internal-error", reason, record)
-                book.reject(fs, letter)
-                continue
-            seen[study_id] = where
-            book.accept(fs, outcome)
-            yield outcome
+
+    def entries() -> Iterator[tuple[str, FileSummary, RawRecord | ReadError]]:
+        for path in paths:
+            name = str(path)
+            fs = book.file(name)
+            for item in read_export(path):
+                yield name, fs, item
+
+    for (name, fs, item), result in pool.map(entries(), _record):
+        if isinstance(item, ReadError):
+            book.unreadable(fs, name, item)
+            continue
+        assert result is not None
+        record = item.value
+        if result.outcome is None and not result.at_validation:  # the record did not map
+            letter = DeadLetter(
+                name, item.index, result.study_id, result.kind, result.reason, record
+            )
+            book.reject(fs, letter)
+            continue
+        study_id = result.study_id
+        assert study_id is not None
+        if study_id in seen:
+            reason = f"duplicate id, first seen in {seen[study_id]}"
+            book.reject(fs, DeadLetter(name, item.index, study_id, "duplicate", reason, record))
+            continue
+        if result.validated:
+            book.validated()
+        outcome = result.outcome
+        if outcome is None:  # mapped, but failed validation
+            letter = DeadLetter(name, item.index, study_id, result.kind, result.reason, record)
+            book.reject(fs, letter)
+            continue
+        if pooled and isinstance(outcome, MappedStudy):
+            outcome = dataclasses.replace(outcome, raw=record)  # the worker did not send it back
+        elif isinstance(outcome, PreparedStudy):
+            outcome = outcome.with_raw(record)
+        seen[study_id] = f"{name}#{item.index}"
+        book.accept(fs, outcome)
+        yield outcome
 
 
 OUTPUT_FILES: Final = ("ResearchStudy", "Group", "Location", "Organization")
@@ -112,6 +147,7 @@ def run_map(paths: Iterable[Path | str], out_dir: Path, settings: Settings) -> R
                 if isinstance(outcome, Unpublished):
                     unpublished.write(orjson.dumps(vars(outcome), option=option))
                     continue
+                assert isinstance(outcome, MappedStudy)  # run_map uses no pool
                 for resource in outcome.resources():
                     handles[resource["resourceType"]].write(orjson.dumps(resource, option=option))
                 if outcome.warnings:

@@ -31,6 +31,7 @@ from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.documents import content_hash, to_document
 from ingest.errors import LoadFailed
 from ingest.mapping import MappedStudy, Unpublished
+from ingest.prepared import Outcome, PreparedStudy
 
 STATE_FIELDS = ["content_hash", "version_id", "last_updated"]
 MERGE_TIMEOUT_S = 1800  # a force-merge answers when done: 19 s for 200k studies (1.3 GB)
@@ -94,14 +95,20 @@ def indexed_state(client: OpenSearch, alias: str) -> dict[str, Indexed]:
     return state
 
 
-def unchanged_in(previous: dict[str, Indexed]) -> Callable[[MappedStudy], bool]:
-    """Whether a study maps to what the index holds (same content hash)."""
+@dataclass(frozen=True)
+class _UnchangedIn:
+    """A picklable predicate (worker processes may be started by a fork server)."""
 
-    def unchanged(study: MappedStudy) -> bool:
-        known = previous.get(study.id)
+    previous: dict[str, Indexed]
+
+    def __call__(self, study: MappedStudy) -> bool:
+        known = self.previous.get(study.id)
         return known is not None and known.content_hash == content_hash(study)
 
-    return unchanged
+
+def unchanged_in(previous: dict[str, Indexed]) -> Callable[[MappedStudy], bool]:
+    """Whether a study maps to what the index holds (same content hash)."""
+    return _UnchangedIn(previous)
 
 
 def versioned(
@@ -232,7 +239,7 @@ class Loader:
 
     def _actions(
         self,
-        outcomes: Iterable[MappedStudy | Unpublished],
+        outcomes: Iterable[Outcome],
         index: str,
         previous: dict[str, Indexed],
         summary: LoadSummary,
@@ -251,6 +258,23 @@ class Loader:
                     yield {"_op_type": "delete", "_index": index, "_id": outcome.id}
                 continue
             seen.add(outcome.id)
+            if isinstance(outcome, PreparedStudy):
+                prior = previous.get(outcome.id)
+                if prior is not None and not full and prior.content_hash == outcome.digest:
+                    summary.unchanged += 1  # as versioned() would find, without the study
+                    continue
+                if prior is None:  # new: its version-1 document is ready
+                    summary.new += 1
+                    summary.sites_located += outcome.sites_located
+                    summary.sites_unlocated += outcome.sites_unlocated
+                    yield {
+                        "_op_type": "index",
+                        "_index": index,
+                        "_id": outcome.id,
+                        "_source": outcome.document,
+                    }
+                    continue
+                outcome = outcome.study()
             kind, document = versioned(outcome, previous.get(outcome.id), run_time)
             if kind == "unchanged":
                 summary.unchanged += 1
@@ -285,10 +309,14 @@ class Loader:
             )
         return ""
 
-    def full_load(self, outcomes: Iterable[MappedStudy | Unpublished]) -> LoadSummary:
-        """Build a new versioned index, then swap the alias onto it atomically (or refuse)."""
+    def full_load(
+        self, outcomes: Iterable[Outcome], previous: dict[str, Indexed] | None = None
+    ) -> LoadSummary:
+        """Build a new versioned index, then swap the alias onto it atomically (or refuse).
+        ``previous``: what the live index holds, when the caller read it already."""
         summary = LoadSummary()
-        previous = indexed_state(self.client, self.alias)
+        if previous is None:
+            previous = indexed_state(self.client, self.alias)
         index = f"{self.alias}-{datetime.now(UTC).strftime('%Y%m%dt%H%M%S%f')}"
         summary.index = index
         body = index_body()
@@ -348,7 +376,7 @@ class Loader:
 
     def incremental(
         self,
-        outcomes: Iterable[MappedStudy | Unpublished],
+        outcomes: Iterable[Outcome],
         complete: Callable[[], bool] = lambda: True,
         previous: dict[str, Indexed] | None = None,
     ) -> LoadSummary:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +20,12 @@ from eclaire_core.settings import Settings
 from ingest.bookkeeping import RunSummary
 from ingest.deadletter import DeadLetterSink, DeadLetterWriter
 from ingest.errors import LoadRefused
-from ingest.export_source import map_exports
+from ingest.export_source import map_exports, record_mapper
+from ingest.gc_tuning import load_gc
 from ingest.loader import Loader, LoadSummary, indexed_state, unchanged_in
 from ingest.mapping import MappedStudy, Unpublished
+from ingest.mapping_pool import MappingPool
+from ingest.prepared import Outcome
 from ingest.translation import TranslationSummary, translation_step
 
 Mode = Literal["full", "incremental"]
@@ -79,28 +83,36 @@ def run_ingest(
     client = sync_client(settings)
     step = None
     try:
-        with DeadLetterWriter(run_dir / "dead-letters.ndjson") as dead:
-            outcomes: Iterable[MappedStudy | Unpublished]
-            # Incremental: what the index holds, read once for the loader's diff and so that
-            # unchanged studies skip mapping-output validation.
-            previous = indexed_state(client, settings.index_alias) if mode != "full" else None
+        with (
+            load_gc(),
+            DeadLetterWriter(run_dir / "dead-letters.ndjson") as dead,
+            ExitStack() as stack,
+        ):
+            outcomes: Iterable[Outcome]
+            # What the index holds, read once: the loader's versions and diff; in an
+            # incremental run, unchanged studies skip mapping-output validation.
+            previous = indexed_state(client, settings.index_alias)
             if source is None:
-                outcomes = map_exports(
-                    list(paths),
-                    settings,
-                    dead_letters=dead,
-                    summary=mapping,
-                    unchanged=unchanged_in(previous) if previous else None,
-                )
-                # Between mapping and documents: CTIS texts into French (no key: unchanged).
+                # CTIS texts into French between mapping and documents (no key: no step).
                 step = translation_step(settings, client, translation)
+                mapper = record_mapper(
+                    settings,
+                    unchanged=unchanged_in(previous) if previous and mode != "full" else None,
+                    prepare=step is None,  # translated studies need their documents rebuilt
+                    indexed=frozenset(previous),
+                )
+                # Forked here, before the loader's bulk-sender thread exists.
+                pool = stack.enter_context(MappingPool(mapper, settings.ingest_workers))
+                outcomes = map_exports(
+                    list(paths), settings, dead_letters=dead, summary=mapping, pool=pool
+                )
                 if step is not None:
                     outcomes = step(outcomes)
             else:
                 outcomes = source(list(paths), dead, mapping)
             loader = Loader(client, settings, dead, allow_shrink=allow_shrink)
             if mode == "full":
-                load = loader.full_load(outcomes)
+                load = loader.full_load(outcomes, previous=previous)
             else:
                 load = loader.incremental(
                     outcomes,

@@ -19,6 +19,7 @@ from opensearchpy import OpenSearch
 
 from eclaire_core.settings import Settings
 from ingest.mapping import MappedStudy, Unpublished
+from ingest.prepared import Outcome, PreparedStudy
 from ingest.translation_memory import TranslationMemory
 from ingest.translation_slots import (
     SOURCE_LANG,
@@ -135,12 +136,11 @@ class TranslationStep:
         if callable(close):
             close()
 
-    def __call__(
-        self, outcomes: Iterable[MappedStudy | Unpublished]
-    ) -> Iterator[MappedStudy | Unpublished]:
+    def __call__(self, outcomes: Iterable[Outcome]) -> Iterator[MappedStudy | Unpublished]:
         buffer: list[MappedStudy | Unpublished] = []
         for outcome in outcomes:
-            buffer.append(outcome)
+            # A prepared study's document predates translation: translate the study itself.
+            buffer.append(outcome.study() if isinstance(outcome, PreparedStudy) else outcome)
             if len(buffer) >= STUDIES_PER_ROUND:
                 yield from self._round(buffer)
                 buffer = []

@@ -131,13 +131,13 @@ def test_source_comes_from_the_record_not_the_file_name(tmp_path: Path) -> None:
 def test_validation_failure_is_a_dead_letter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ingest import export_source
+    from ingest import mapping_pool
     from ingest.mapping import RecordRejected
 
     def failing(mapped: MappedStudy) -> None:
         raise RecordRejected("validation failed: Group/x: boom", "invalid")
 
-    monkeypatch.setattr(export_source, "validate", failing)
+    monkeypatch.setattr(mapping_pool, "validate", failing)
     out, letters, _ = _run([_write(tmp_path / "a.json", [dm()])])
     assert out == []
     assert [(d.kind, d.id) for d in letters.letters] == [("invalid", "2023-A90001-12")]
@@ -154,7 +154,7 @@ def test_internal_error_costs_one_record(tmp_path: Path, monkeypatch: pytest.Mon
             raise error
         return original(*args, **kw)
 
-    monkeypatch.setattr("ingest.export_source.to_fhir", flaky)
+    monkeypatch.setattr("ingest.mapping_pool.to_fhir", flaky)
     out, letters, _ = _run([_write(tmp_path / "a.json", [dm(), jarde()])])
     assert [o.id for o in out] == ["2022-A90002-34"]
     assert letters.letters[0].kind == "internal-error"

@@ -1,0 +1,145 @@
+"""Mapping on worker processes (ingest/mapping_pool.py, RES-17) changes nothing but where the
+work runs: the same studies in the same order, the same dead letters with the same reasons, the
+same counts, and prepared documents byte-equal to those the loader builds itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from ingest_mapping_samples import dm
+
+from eclaire_core.settings import Settings
+from ingest.bookkeeping import RunSummary
+from ingest.deadletter import MemoryDeadLetters
+from ingest.documents import content_hash, to_document
+from ingest.export_source import map_exports, record_mapper
+from ingest.generator import generate
+from ingest.loader import Indexed, unchanged_in
+from ingest.mapping import MappedStudy, RecordRejected, Unpublished
+from ingest.mapping_pool import CHUNK, MappingPool
+from ingest.prepared import PreparedStudy
+
+Run = tuple[list[Any], list[tuple[Any, ...]], dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out = tmp_path_factory.mktemp("pool")
+    generate(out, seed=11, scale=400, malformed=68)  # every bad kind, in every file, twice
+    files = sorted(out.glob("export_eclaire_*.json"))
+    truncated = out / "export_eclaire_truncated.json"
+    truncated.write_bytes(files[0].read_bytes()[:20_000])  # corrupt after a few records
+    return [*files, truncated]
+
+
+def run(
+    paths: list[Path],
+    settings: Settings,
+    workers: int,
+    prepare: bool = False,
+    indexed: frozenset[str] = frozenset(),
+) -> Run:
+    letters = MemoryDeadLetters()
+    summary = RunSummary()
+    mapper = record_mapper(settings, prepare=prepare, indexed=indexed)
+    with MappingPool(mapper, workers) as pool:
+        out = list(map_exports(paths, settings, dead_letters=letters, summary=summary, pool=pool))
+    dead = [(d.file, d.index, d.id, d.kind, d.reason, d.raw) for d in letters.letters]
+    return out, dead, summary.to_dict()
+
+
+@pytest.mark.parametrize("validation", ["all", "sample"])
+def test_workers_map_exactly_as_one_process(exports: list[Path], validation: str) -> None:
+    settings = Settings(validation=validation)
+    alone, alone_dead, alone_summary = run(exports, settings, workers=0)
+    pooled, pooled_dead, pooled_summary = run(exports, settings, workers=2)
+    assert len(alone) > 3 * CHUNK  # several chunks, so order across them is exercised
+    assert pooled == alone
+    assert pooled_dead == alone_dead
+    assert pooled_summary == alone_summary
+    assert {d[3] for d in alone_dead} >= {"duplicate", "corrupt-file"}
+    assert alone_summary["validated"] > 0
+
+
+def test_prepared_documents_are_the_loaders_own(exports: list[Path]) -> None:
+    settings = Settings(validation="sample")
+    alone, _, alone_summary = run(exports, settings, workers=0)
+    held = frozenset(o.id for o in alone[::2])  # as if the index held every other study
+    prepared, _, prepared_summary = run(exports, settings, 2, prepare=True, indexed=held)
+    assert prepared_summary == alone_summary
+    assert [type(o) for o in prepared] == [
+        PreparedStudy if isinstance(o, MappedStudy) else Unpublished for o in alone
+    ]
+    for study, ready in zip(alone, prepared, strict=True):
+        if isinstance(study, Unpublished):
+            assert ready == study
+            continue
+        digest = content_hash(study)
+        document = to_document(study, version_id=1, last_updated=study.document_date, digest=digest)
+        assert ready.id == study.id
+        assert ready.digest == digest
+        assert orjson.loads(ready.document) == orjson.loads(orjson.dumps(document))
+        located = len(document["site_geo"])
+        assert (ready.sites_located, ready.sites_unlocated) == (
+            located,
+            len(document["locations"]) - located,
+        )
+        if study.id in held:
+            assert ready.study() == study  # rebuilt for a study the index holds already
+        else:
+            with pytest.raises(LookupError):  # a new one crosses as its document alone
+                ready.study()
+
+
+def test_a_validation_failure_in_a_worker_is_a_dead_letter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest import mapping_pool
+
+    def failing(mapped: MappedStudy) -> None:
+        raise RecordRejected("validation failed: Group/x: boom", "invalid")
+
+    monkeypatch.setattr(mapping_pool, "validate", failing)  # before the fork: workers have it
+    path = tmp_path / "a.json"
+    path.write_bytes(orjson.dumps([dm(), dm()]))
+    out, dead, summary = run([path], Settings(validation="all"), workers=1)
+    assert out == []
+    # A rejected study is not "seen": the second one with its id is validated and rejected too.
+    assert [(d[1], d[3], d[4]) for d in dead] == [
+        (0, "invalid", "validation failed: Group/x: boom"),
+        (1, "invalid", "validation failed: Group/x: boom"),
+    ]
+    assert summary["validated"] == 2
+
+
+def test_off_the_main_thread_the_workers_come_from_a_fork_server(exports: list[Path]) -> None:
+    """The nightly scheduler runs a load on one of its threads: no fork beside the others."""
+    import threading
+
+    settings = Settings(validation="sample")
+    alone = run(exports, settings, workers=0)
+    found: dict[str, Any] = {}
+
+    def job() -> None:
+        # What a scheduled incremental run sends its workers: the index's state included.
+        unchanged = unchanged_in({"2023-A00000-00": Indexed("0" * 64, 3, "2024-01-01T00:00:00Z")})
+        mapper = record_mapper(settings, unchanged=unchanged, prepare=True)
+        with MappingPool(mapper, 1) as pool:
+            found["method"] = pool.start_method
+            letters = MemoryDeadLetters()
+            found["ids"] = [
+                o.id for o in map_exports(exports, settings, dead_letters=letters, pool=pool)
+            ]
+        found["run"] = run(exports, settings, workers=1)
+
+    thread = threading.Thread(target=job)
+    thread.start()
+    thread.join()
+    assert found["method"] == "forkserver"
+    assert found["ids"] == [o.id for o in alone[0]]
+    assert found["run"] == alone
+    with MappingPool(record_mapper(settings), 1) as pool:
+        assert pool.start_method == "fork"
