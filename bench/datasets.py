@@ -19,6 +19,7 @@ SEED = 42
 SETS: dict[str, dict[str, Any]] = {
     "19k": {"scale": None, "malformed": 0},
     "200k": {"scale": 200_000, "malformed": 0},
+    "500k": {"scale": 500_000, "malformed": 0},  # bench.scale's third point
     "19k-malformed": {"scale": None, "malformed": 1000},
 }
 

@@ -101,6 +101,24 @@ def scale_lines(scale: dict[str, Any]) -> list[str]:
                 f"| {name} | {small[name]['facade_p50_ms']} → {big[name]['facade_p50_ms']} | "
                 f"{small[name]['raw_p50_ms']} → {big[name]['raw_p50_ms']} | {g['facade']} / {g['raw']} |"
             )
+    alone = scale.get("growth_alone_200k_over_19k")
+    if alone:
+        lines += [
+            "",
+            "Each kind alone, one request at a time (bench/scale.py): the mix above measures a "
+            "kind behind the others; this is its own cost.",
+            "",
+            "| query | façade p50 19k → 200k ms | growth façade (goal ≤ 1.3) | engine took / CPU growth |",
+            "|---|---|---|---|",
+        ]
+        small, big = points["19k"]["alone"]["facade"], points["200k"]["alone"]["facade"]
+        for name, g in alone.items():
+            if name not in small or name not in big:
+                continue
+            lines.append(
+                f"| {name} | {small[name]['wall_p50_ms']} → {big[name]['wall_p50_ms']} | "
+                f"{g['facade_alone_p50']} | {g['engine_took'] or '—'} / {g['engine_cpu'] or '—'} |"
+            )
     return lines
 
 
