@@ -1,6 +1,6 @@
 """How ``eclaire serve`` runs uvicorn: limits from the settings, JSON logs, worker checks.
 
-- HTTP/1.1 through httptools (uvicorn's C parser; h11, pure Python, cost 0.1 ms more CPU per
+- HTTP/1.1 through httptools (uvicorn's C parser; h11, pure Python, cost 0.3 ms more CPU per
   request: bench/results/api-cpu.json). httptools has no limit on a request's head, so
   :class:`GuardedHttpToolsProtocol` counts it: a request line plus headers above
   ``ECLAIRE_MAX_HEADER_BYTES`` is a 400 (a 16 MB header or 100,000 headers), and a head still
