@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         "--server",
         choices=["eclaire", "uvicorn"],
         default="eclaire",
-        help="`eclaire serve` (h11 guarded, JSON request log) or plain uvicorn's auto choice",
+        help="`eclaire serve` (guarded httptools, JSON request log) or plain uvicorn",
     )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)

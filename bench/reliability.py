@@ -534,7 +534,7 @@ def _count(values: Any) -> dict[str, int]:
 
 
 def production_api(url: str) -> ApiProcess:
-    """The API as ``eclaire serve`` runs it: eclaire_search/serving.py's uvicorn options (h11
+    """The API as ``eclaire serve`` runs it: eclaire_search/serving.py's uvicorn options (httptools
     with the header limits and header deadline, the concurrency cap, JSON logs) and the rate
     limits at their defaults (api_env turns them off for the other phases)."""
     defaults = Settings.model_fields
