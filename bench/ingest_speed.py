@@ -36,7 +36,6 @@ from bench.common import (
     log,
     node,
     node_pid,
-    os_call,
     tree_rss_mb,
 )
 from devtools import localnode
@@ -154,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the ingest")
     parser.add_argument("--out", type=Path, default=RESULTS / "ingest-speed.json")
     parser.add_argument("--tree", type=Path, help="another source tree's eclaire (before/after)")
+    parser.add_argument("--keep-node", action="store_true", help="leave the node running")
     args = parser.parse_args(argv)
     target = node(NODE)
     localnode.start(target)
@@ -161,12 +161,17 @@ def main(argv: list[str] | None = None) -> int:
     assert engine is not None, "the ingestbench node has no pid file"
     extra = dict(item.split("=", 1) for item in args.env)
     loads = []
-    for set_name in args.sets.split(","):
-        for validation in args.validation.split(","):
-            for _ in range(args.repeat):
-                loads.append(timed_load(target.url, engine, set_name, validation, extra, args.tree))
-    delete_versioned_indices(target.url, ALIAS)
-    os_call(f"{target.url}/_cat/indices?format=json")
+    try:
+        for set_name in args.sets.split(","):
+            for validation in args.validation.split(","):
+                for _ in range(args.repeat):
+                    loads.append(
+                        timed_load(target.url, engine, set_name, validation, extra, args.tree)
+                    )
+        delete_versioned_indices(target.url, ALIAS)
+    finally:
+        if not args.keep_node:
+            localnode.stop(target)
     existing = json.loads(args.out.read_text()) if args.out.exists() else {}
     existing.setdefault("runs", {}).setdefault(args.label, []).extend(loads)
     args.out.parent.mkdir(parents=True, exist_ok=True)
