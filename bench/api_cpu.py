@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import mix
-from bench.common import PYTHON, ApiProcess, log, write_json
+from bench.common import PYTHON, ApiProcess, log, proc_cpu_ticks, write_json
 from bench.loadgen import Player, Walk, sequence, session
 
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
@@ -50,17 +50,12 @@ async def _play(plan: dict[str, Any], base: str, count: int, concurrency: int, c
     return sum(statuses.values())
 
 
-def _user_system_ticks(pid: int) -> tuple[int, int]:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]), int(fields[12])
-
-
 def measure(api: ApiProcess, plan: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
-    user0, system0 = _user_system_ticks(api.pid)
+    user0, system0 = proc_cpu_ticks(api.pid)
     started = time.perf_counter()
     done = asyncio.run(_play(plan, api.url, args.requests, args.concurrency, args.accept_encoding))
     wall = time.perf_counter() - started
-    user1, system1 = _user_system_ticks(api.pid)
+    user1, system1 = proc_cpu_ticks(api.pid)
     user, system = (user1 - user0) * TICK_MS / done, (system1 - system0) * TICK_MS / done
     return {
         "requests": done,

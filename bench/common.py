@@ -19,7 +19,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,12 +155,22 @@ class RssSampler:
         return self.samples[-1][1] if self.samples else 0.0
 
 
-def _proc_cpu_ticks(pid: int) -> int:
+def proc_cpu_ticks(pid: int) -> tuple[int, int]:
+    """(user, system) clock ticks a live process has used; (0, 0) once it is gone."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])  # utime + stime
+        return int(fields[11]), int(fields[12])
     except (OSError, IndexError, ValueError):
-        return 0
+        return 0, 0
+
+
+def _proc_cpu_ticks(pid: int) -> int:
+    return sum(proc_cpu_ticks(pid))
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a live process (0.0 once it is gone)."""
+    return _proc_cpu_ticks(pid) / os.sysconf("SC_CLK_TCK")
 
 
 def _total_busy_ticks() -> tuple[int, int]:
@@ -403,12 +413,16 @@ def tree_rss_mb(pid: int) -> float:
 
 
 def run_measured(
-    command: list[str], env: dict[str, str], log_path: Path
+    command: list[str],
+    env: dict[str, str],
+    log_path: Path,
+    on_sample: Callable[[int], None] | None = None,
 ) -> tuple[int, float, float, float]:
     """Run a command to its end: (exit status, wall s, peak RSS MB, CPU s), from wait4.
 
     The peak RSS is that of the process tree, sampled every 0.1 s (wait4 gives the largest
-    single process only), or wait4's when larger."""
+    single process only), or wait4's when larger. ``on_sample(pid)`` is called at each sample,
+    for what else a caller reads while the process lives."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     peak = 0.0
     stop = threading.Event()
@@ -420,6 +434,8 @@ def run_measured(
             nonlocal peak
             while not stop.is_set():
                 peak = max(peak, tree_rss_mb(process.pid))
+                if on_sample is not None:
+                    on_sample(process.pid)
                 stop.wait(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)

@@ -14,12 +14,7 @@ Results are appended under ``--label`` in the output file, so before/after runs 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import subprocess
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +23,6 @@ from bench.common import (
     ECLAIRE,
     PYTHON,
     RESULTS,
-    ROOT,
     VAR,
     CpuShare,
     api_env,
@@ -36,7 +30,8 @@ from bench.common import (
     log,
     node,
     node_pid,
-    tree_rss_mb,
+    proc_cpu_seconds,
+    run_measured,
 )
 from devtools import localnode
 
@@ -49,11 +44,6 @@ TREE_RUNNER = (
     "from eclaire_cli.main import app; sys.argv[0] = 'eclaire'; app()"
 )
 NODE = "ingestbench"
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed_load(
@@ -75,41 +65,21 @@ def timed_load(
         **extra,
     )
     log_path = VAR / "logs" / f"ingest-speed-{set_name}-{validation}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     load_before = Path("/proc/loadavg").read_text().split()[:3]
-    engine_before = _cpu_seconds(engine)
+    engine_before = proc_cpu_seconds(engine)
     share = CpuShare([engine])
-    peak = 0.0
     main_cpu = 0.0  # the loading process alone (its threads), without the workers
-    stop = threading.Event()
-    with open(log_path, "wb") as out:
-        started = time.monotonic()
-        command = [PYTHON, "-c", TREE_RUNNER, str(tree)] if tree else [ECLAIRE]
-        process = subprocess.Popen(
-            [*command, "ingest", *datasets.files(directory)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=out,
-        )
 
-        def sample() -> None:
-            nonlocal peak, main_cpu
-            while not stop.is_set():
-                peak = max(peak, tree_rss_mb(process.pid))
-                with contextlib.suppress(OSError, IndexError, ValueError):
-                    main_cpu = _cpu_seconds(process.pid)
-                stop.wait(0.1)
+    def sample_main(pid: int) -> None:
+        nonlocal main_cpu
+        main_cpu = max(main_cpu, proc_cpu_seconds(pid))  # 0.0 once it has exited
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.monotonic() - started
-        stop.set()
-        sampler.join()
-    cpu_seconds = usage.ru_utime + usage.ru_stime
+    command = [PYTHON, "-c", TREE_RUNNER, str(tree)] if tree else [ECLAIRE]
+    exit_status, seconds, peak, cpu_seconds = run_measured(
+        [*command, "ingest", *datasets.files(directory)], env, log_path, sample_main
+    )
     shares = share.result(extra_cpu_seconds=cpu_seconds)
-    engine_seconds = _cpu_seconds(engine) - engine_before
+    engine_seconds = proc_cpu_seconds(engine) - engine_before
     runs = sorted((data_dir / "runs").glob("*/summary.json"))
     summary = json.loads(runs[-1].read_text()) if runs else {}
     indexed = int(summary.get("load", {}).get("indexed", 0))
@@ -118,7 +88,7 @@ def timed_load(
         "validation": validation,
         "settings": extra,
         "tree": str(tree) if tree else "checkout",
-        "exit_status": os.waitstatus_to_exitcode(status),
+        "exit_status": exit_status,
         "studies_indexed": indexed,
         "validated": summary.get("mapping", {}).get("validated"),
         "dead_lettered": summary.get("mapping", {}).get("dead_lettered"),
