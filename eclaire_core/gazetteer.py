@@ -26,6 +26,7 @@ ARRONDISSEMENT: Final = re.compile(r"^(paris|lyon|marseille) 0?(\d{1,2})(?:er|e|
 CEDEX: Final = re.compile(r"\bcedex(?:\s+\d{1,3})?\b")
 SAINTS: Final = ((re.compile(r"\bst\b"), "saint"), (re.compile(r"\bste\b"), "sainte"))
 POSTAL_CODE: Final = re.compile(r"^\d{5}$")
+LOCATE_MEMO: Final = 65_536  # distinct (postal code, city) pairs remembered by locate()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ class Gazetteer:
         self.by_postal: dict[str, list[Place]] = {}
         self.by_department: dict[tuple[str, str], list[Place]] = {}
         self.by_name: dict[str, list[Place]] = {}
+        self._located: dict[tuple[str | None, str | None], Place | None] = {}
         for place in places:
             for code in place.postal_codes:
                 self.by_postal.setdefault(code, []).append(place)
@@ -86,7 +88,19 @@ class Gazetteer:
             self.by_name.setdefault(key, []).append(place)
 
     def locate(self, postal_code: str | None, city: str | None) -> Place | None:
-        """The commune of a site address, or None when the address names none we know."""
+        """The commune of a site address, or None when the address names none we know.
+
+        Memoised per instance (the table never changes; the same hospitals recur across
+        thousands of studies, and each fresh lookup folds every candidate's name)."""
+        key = (postal_code, city)
+        if key in self._located:
+            return self._located[key]
+        if len(self._located) >= LOCATE_MEMO:
+            self._located.clear()
+        found = self._located[key] = self._locate(postal_code, city)
+        return found
+
+    def _locate(self, postal_code: str | None, city: str | None) -> Place | None:
         code = (postal_code or "").strip().replace(" ", "")
         name = fold_city(city or "")
         candidates = self.by_postal.get(code, [])

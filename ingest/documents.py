@@ -88,17 +88,23 @@ def _conditions(study: dict[str, Any]) -> tuple[list[str], list[str]]:
     return sorted(set(codes)), texts
 
 
-def _characteristics(group: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [
-        ch
-        for ch in group.get("characteristic", [])
-        if any(c.get("code") == kind for c in ch.get("code", {}).get("coding", []))
-    ]
+Characteristics = dict[str, list[dict[str, Any]]]
 
 
-def _age_ranges(group: dict[str, Any]) -> list[dict[str, float]]:
+def _characteristics(group: dict[str, Any]) -> Characteristics:
+    """The Group's characteristics by kind code, read in one pass (a characteristic whose
+    code carries several kinds is listed under each)."""
+    kinds: Characteristics = {}
+    for ch in group.get("characteristic", []):
+        for code in {c.get("code") for c in ch.get("code", {}).get("coding", [])}:
+            if isinstance(code, str):
+                kinds.setdefault(code, []).append(ch)
+    return kinds
+
+
+def _age_ranges(kinds: Characteristics) -> list[dict[str, float]]:
     ranges = []
-    for ch in _characteristics(group, GRP_AGE):
+    for ch in kinds.get(GRP_AGE, []):
         value = ch.get("valueRange") or {}
         bounds: dict[str, float] = {}
         if "value" in (value.get("low") or {}):
@@ -110,10 +116,10 @@ def _age_ranges(group: dict[str, Any]) -> list[dict[str, float]]:
     return ranges
 
 
-def _criteria_text(group: dict[str, Any]) -> list[str]:
+def _criteria_text(kinds: Characteristics) -> list[str]:
     return [
         ch["valueCodeableConcept"]["text"]
-        for ch in _characteristics(group, GRP_OTHER)
+        for ch in kinds.get(GRP_OTHER, [])
         if (ch.get("valueCodeableConcept") or {}).get("text")
     ]
 
@@ -202,9 +208,8 @@ def to_document(
     condition_codes, condition_texts = _conditions(resource)
     recruitment_status, recruitment_period = _recruitment(resource)
     labels, description = _text_parts(resource)
-    gender = _codes(
-        ch.get("valueCodeableConcept", {}) for ch in _characteristics(study.group, GRP_GENDER)
-    )
+    kinds = _characteristics(study.group)
+    gender = _codes(ch.get("valueCodeableConcept", {}) for ch in kinds.get(GRP_GENDER, []))
     addresses = [loc.get("address") or {} for loc in study.locations]
     title_en, content_en = english_texts(resource, study.group, study.source)
     document: dict[str, Any] = {
@@ -224,7 +229,7 @@ def to_document(
         "country": sorted(set(_codes(resource.get("location", [])))),
         "condition_code": condition_codes,
         "gender": sorted(set(gender)),
-        "age_range": _age_ranges(study.group),
+        "age_range": _age_ranges(kinds),
         "site_city": sorted({a["city"] for a in addresses if a.get("city")}),
         "site_postal_code": sorted({a["postalCode"] for a in addresses if a.get("postalCode")}),
         "site_geo": site_points(addresses),
@@ -241,7 +246,7 @@ def to_document(
         "description": description,
         "conditions_text": condition_texts,
         "keywords": _keywords(resource),
-        "criteria_text": _criteria_text(study.group),
+        "criteria_text": _criteria_text(kinds),
         "title_en": title_en,
         "content_en": content_en,
         # Pre-serialised once here, sent as stored bytes by the API (eclaire_core/stored.py).
