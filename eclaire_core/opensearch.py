@@ -19,8 +19,8 @@ from eclaire_core.settings import Settings
 class OrjsonSerializer(JSONSerializer):
     """orjson both ways: the documents are large and serialisation is the main cost."""
 
-    def dumps(self, data: Any) -> str:
-        if isinstance(data, str):
+    def dumps(self, data: Any) -> str | bytes:
+        if isinstance(data, str | bytes):  # a bulk body arrives serialised (ingest/bulk.py)
             return data
         return orjson.dumps(data).decode()
 

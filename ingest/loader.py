@@ -14,19 +14,19 @@ unchanged study keeps ``versionId`` and ``lastUpdated`` across reloads; a change
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_errors
 
 from eclaire_core import stored
 from eclaire_core.settings import Settings
 from eclaire_core.templates import index_body, template_version
+from ingest.bulk import Action, BulkSender, delete_action, index_action
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.documents import content_hash, to_document
 from ingest.errors import LoadFailed
@@ -166,76 +166,15 @@ class Loader:
         self.dead_letters = dead_letters
         self.chunk_size = chunk_size
 
-    def _bulk(self, actions: Iterable[dict[str, Any]], summary: LoadSummary) -> None:
-        """Send in chunks, read every item: 429s are retried with backoff, others dead-lettered.
-
-        A sender thread runs the bulk requests while this thread maps the next records, so
-        Python's work and OpenSearch's indexing overlap (the socket wait releases the GIL).
-        Actions cross to it in batches: one queue hand-off (a GIL switch) per batch, not per
-        study.
-        """
-        batch_size = 100
-        pending: queue.Queue[list[dict[str, Any]] | None] = queue.Queue(
-            maxsize=max(4, 4 * self.chunk_size // batch_size)
-        )
-        failures: list[DeadLetter] = []
-        errors: list[BaseException] = []
-
-        def drain() -> Iterator[dict[str, Any]]:
-            while (batch := pending.get()) is not None:
-                yield from batch
-
-        def send() -> None:
-            try:
-                for ok, item in helpers.streaming_bulk(
-                    self.client,
-                    drain(),
-                    chunk_size=self.chunk_size,
-                    max_retries=5,
-                    initial_backoff=1,
-                    max_backoff=30,
-                    raise_on_error=False,
-                    raise_on_exception=False,
-                ):
-                    op, result = next(iter(item.items()))
-                    if ok:
-                        summary.indexed += op == "index"
-                    elif not (op == "delete" and result.get("status") == 404):
-                        failures.append(
-                            DeadLetter(
-                                "opensearch-bulk",
-                                None,
-                                result.get("_id"),
-                                "bulk-failure",
-                                f"{op} failed ({result.get('status')}): {result.get('error')}",
-                            )
-                        )
-            except BaseException as exc:  # surfaced in the caller's thread below
-                errors.append(exc)
-                while pending.get() is not None:  # unblock the producer
-                    pass
-
-        sender = threading.Thread(target=send, name="bulk-sender", daemon=True)
-        sender.start()
-        try:
-            batch: list[dict[str, Any]] = []
-            for action in actions:
-                if errors:
-                    break
-                batch.append(action)
-                if len(batch) >= batch_size:
-                    pending.put(batch)
-                    batch = []
-            if batch and not errors:
-                pending.put(batch)
-        finally:
-            pending.put(None)
-            sender.join()
-        if errors:
-            raise errors[0]
-        summary.failed += len(failures)
-        for letter in failures:
-            self.dead_letters.write(letter)
+    def _bulk(self, actions: Iterable[Action], summary: LoadSummary) -> None:
+        """Send every action, read every item (ingest/bulk.py); failures are dead-lettered."""
+        result = BulkSender(self.client, self.chunk_size).send(actions)
+        summary.indexed += result.indexed
+        summary.failed += len(result.failures)
+        for failure in result.failures:
+            self.dead_letters.write(
+                DeadLetter("opensearch-bulk", None, failure.id, "bulk-failure", failure.reason)
+            )
 
     def _actions(
         self,
@@ -247,7 +186,7 @@ class Loader:
         full: bool,
         seen: set[str],
         unpublished: set[str],
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[Action]:
         """Bulk actions; ``seen`` collects published ids, ``unpublished`` the others."""
         run_time = now_instant()
         for outcome in outcomes:
@@ -255,7 +194,7 @@ class Loader:
                 unpublished.add(outcome.id)
                 if not full and outcome.id in previous:
                     summary.deleted += 1
-                    yield {"_op_type": "delete", "_index": index, "_id": outcome.id}
+                    yield delete_action(index, outcome.id)
                 continue
             seen.add(outcome.id)
             if isinstance(outcome, PreparedStudy):
@@ -267,12 +206,7 @@ class Loader:
                     summary.new += 1
                     summary.sites_located += outcome.sites_located
                     summary.sites_unlocated += outcome.sites_unlocated
-                    yield {
-                        "_op_type": "index",
-                        "_index": index,
-                        "_id": outcome.id,
-                        "_source": outcome.document,
-                    }
+                    yield index_action(index, outcome.id, outcome.document)
                     continue
                 outcome = outcome.study()
             kind, document = versioned(outcome, previous.get(outcome.id), run_time)
@@ -293,7 +227,7 @@ class Loader:
             located = len(document["site_geo"])
             summary.sites_located += located
             summary.sites_unlocated += len(document["locations"]) - located
-            yield {"_op_type": "index", "_index": index, "_id": outcome.id, "_source": document}
+            yield index_action(index, outcome.id, orjson.dumps(document))
 
     def shrink_reason(self, studies: int, live: int) -> str:
         """Why a full load of ``studies`` must not replace ``live`` ones ("" if it may)."""
@@ -415,9 +349,7 @@ class Loader:
             )
             vanished = []
         summary.deleted += len(vanished)
-        self._bulk(
-            ({"_op_type": "delete", "_index": current[0], "_id": i} for i in vanished), summary
-        )
+        self._bulk((delete_action(current[0], i) for i in vanished), summary)
         self.client.indices.refresh(index=current[0])
         self.stamp(current[0], int(self.client.count(index=current[0])["count"]))
         return summary

@@ -3,8 +3,8 @@
 Sending a :class:`MappedStudy` back from a worker costs its ~200 objects twice (pickled there,
 rebuilt here: 0.2 ms a study, as much as the mapping saved). A worker therefore also builds what
 the loader sends for a study the index does not hold yet — its content hash and its document,
-version 1 as of its document date (RES-12), serialised — and sends two strings. The loader sends
-that document as is; only a study the index already holds (its version depends on what is
+version 1 as of its document date (RES-12), serialised — and sends two byte strings. The loader
+sends that document as is; only a study the index already holds (its version depends on what is
 there) rebuilds the study from the second string and takes the usual path.
 """
 
@@ -27,9 +27,9 @@ class PreparedStudy:
     id: str
     warnings: list[str]
     digest: str
-    document: str
-    """The bulk ``_source`` of the study as a new one (version 1), JSON; "" for a study known
-    unchanged (an incremental run skips it)."""
+    document: bytes
+    """The bulk ``_source`` of the study as a new one (version 1), JSON; empty for a study
+    known unchanged (an incremental run skips it)."""
     sites_located: int
     sites_unlocated: int
     study_json: bytes
@@ -53,12 +53,12 @@ def prepare(
     index does not hold (not ``keep_study``) is not serialised: only its document is sent."""
     digest = content_hash(study)
     located = unlocated = 0
-    text = ""
+    text = b""
     if not unchanged:
         document = to_document(study, version_id=1, last_updated=study.document_date, digest=digest)
         located = len(document["site_geo"])
         unlocated = len(document["locations"]) - located
-        text = orjson.dumps(document).decode()
+        text = orjson.dumps(document)
     return PreparedStudy(
         id=study.id,
         warnings=study.warnings,
