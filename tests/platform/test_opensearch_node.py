@@ -53,7 +53,7 @@ def test_node_is_opensearch_2_19(opensearch_url: str) -> None:
 def test_project_analyzer_folds_french(opensearch_url: str) -> None:
     index = "test-analysis-check"
     try:
-        # the whole body: the index sort (API-10) names mapped fields
+        # the whole body, as a load creates it
         call(f"{opensearch_url}/{index}", index_body(), "PUT")
 
         def tokens(analyzer: str, text: str) -> list[str]:
