@@ -56,28 +56,40 @@ def _criteria(group: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield ch["valueCodeableConcept"]
 
 
+def _places(
+    research_study: dict[str, Any], group: dict[str, Any]
+) -> Iterator[tuple[dict[str, Any], str, dict[str, Any] | None]]:
+    """(holder, key, criterion concept or None) of every translatable element, title first."""
+    yield research_study, "title", None
+    for condition in research_study.get("condition", []):
+        if isinstance(condition, dict) and not condition.get("coding"):  # MedDRA are French
+            yield condition, "text", None
+    for ext in _extensions(research_study, ig.EXT_THERAPEUTIC_AREA):
+        yield ext, "valueString", None
+    for ext in _extensions(research_study, ig.EXT_DESCRIPTION_SUMMARY_R5):
+        yield ext, "valueMarkdown", None
+    for concept in _criteria(group):
+        yield concept, "text", concept
+
+
+def _filled(holder: dict[str, Any], key: str) -> bool:
+    value = holder.get(key)
+    return isinstance(value, str) and bool(value.strip())
+
+
 def slots(research_study: dict[str, Any], group: dict[str, Any]) -> list[Slot]:
     """Every non-empty translatable text, in a stable order (title first)."""
     found: list[Slot] = []
-
-    def add(holder: dict[str, Any], key: str, mirrors: Any = ()) -> None:
-        value = holder.get(key)
-        if isinstance(value, str) and value.strip():
-            kind: Kind = "html" if _TAG.search(value) else "text"  # DeepL keeps tags in place
-            found.append(Slot(holder, key, kind, tuple(mirrors)))
-
-    add(research_study, "title")
-    for condition in research_study.get("condition", []):
-        if isinstance(condition, dict) and not condition.get("coding"):  # MedDRA are French
-            add(condition, "text")
-    for ext in _extensions(research_study, ig.EXT_THERAPEUTIC_AREA):
-        add(ext, "valueString")
-    for ext in _extensions(research_study, ig.EXT_DESCRIPTION_SUMMARY_R5):
-        add(ext, "valueMarkdown")
-    for concept in _criteria(group):
-        codings = concept.get("coding") or []
-        same = [(c, "display") for c in codings if c.get("display") == concept.get("text")]
-        add(concept, "text", mirrors=same)
+    for holder, key, concept in _places(research_study, group):
+        if not _filled(holder, key):
+            continue
+        kind: Kind = "html" if _TAG.search(holder[key]) else "text"  # DeepL keeps tags in place
+        mirrors: tuple[tuple[dict[str, Any], str], ...] = ()
+        if concept is not None:
+            codings = concept.get("coding") or []
+            text = concept.get("text")
+            mirrors = tuple((c, "display") for c in codings if c.get("display") == text)
+        found.append(Slot(holder, key, kind, mirrors))
     return found
 
 
@@ -130,13 +142,16 @@ def english_texts(
     translated elements, and CTIS texts as they are when not translated (they are English)."""
     title: str | None = None
     content: list[str] = []
-    for slot in slots(research_study, group):
-        text = original(slot.holder, slot.key)
-        if text is None and source in TRANSLATED_SOURCES:
-            text = slot.text
+    translated_source = source in TRANSLATED_SOURCES
+    for holder, key, _ in _places(research_study, group):  # no Slot: this runs for every study
+        if not _filled(holder, key):
+            continue
+        text = original(holder, key) if f"_{key}" in holder else None
+        if text is None and translated_source:
+            text = str(holder[key])
         if text is None:
             continue
-        if slot.holder is research_study and slot.key == "title":
+        if holder is research_study and key == "title":
             title = text
         else:
             content.append(text)
