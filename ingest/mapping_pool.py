@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final, TypeVar
 
+from eclaire_core.gazetteer import gazetteer
 from ingest.bookkeeping import should_validate
 from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, to_fhir
-from ingest.mapping.validation import validate
+from ingest.mapping.validation import validate, validators
 from ingest.prepared import Outcome, PreparedStudy, prepare
 
 CHUNK: Final = 64
@@ -137,6 +138,14 @@ def _map_chunk(records: list[Any]) -> list[Mapped]:
     return results
 
 
+def _preload(mapper: RecordMapper) -> None:
+    """Build the tables every worker needs before forking: each would build its own (the
+    gazetteer 0.24 s, the validators 0.09 s of CPU), and forked workers share these pages."""
+    gazetteer()
+    if mapper.validation != "none":
+        validators()
+
+
 class MappingPool:
     """``workers`` forked processes mapping with ``mapper`` (0: map in this process)."""
 
@@ -147,6 +156,8 @@ class MappingPool:
         on_main = threading.current_thread() is threading.main_thread()
         self.start_method = "fork" if on_main else "forkserver"
         if workers > 0:
+            if self.start_method == "fork":
+                _preload(mapper)
             self._pool = ProcessPoolExecutor(
                 workers,
                 mp_context=multiprocessing.get_context(self.start_method),
