@@ -156,7 +156,7 @@ class Settings(BaseSettings):
         "during ingest (compiled to a JSON Schema, RES-16).",
     )
     ingest_workers: int = Field(
-        1,
+        2,
         ge=0,
         description="Worker processes mapping, validating and building documents beside the "
         "loading process (0: all in one process; RES-17).",
