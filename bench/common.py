@@ -412,6 +412,28 @@ def tree_rss_mb(pid: int) -> float:
     return total
 
 
+def pss_mb(pid: int) -> float | None:
+    """Proportional set size: a page shared with other processes counts its share only."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def tree_pss_mb(pid: int) -> float:
+    """PSS of ``pid`` and all its descendants: what the tree holds, each page once (forked
+    workers share their parent's tables, which a sum of RSS counts once per process)."""
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        total += pss_mb(current) or 0.0
+        stack.extend(_children(current))
+    return total
+
+
 def run_measured(
     command: list[str],
     env: dict[str, str],

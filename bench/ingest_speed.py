@@ -7,7 +7,8 @@ Each load is ``eclaire ingest`` on a bench set (``bench/datasets.py``) into the 
 node (started if needed, never ``run`` or ``test``), from an empty alias. Recorded per load: wall
 seconds, studies/s, the ingest's CPU (its process tree, from rusage), the engine's CPU (its
 /proc counters), everybody else's share of the cores, the load average, and the peak RSS of the
-ingest's process tree (the sum over the main process and any workers, sampled every 0.1 s).
+ingest's process tree (the sum over the main process and any workers, sampled every 0.1 s) and
+its PSS (pages shared by the forked workers counted once).
 Results are appended under ``--label`` in the output file, so before/after runs sit side by side.
 """
 
@@ -32,6 +33,7 @@ from bench.common import (
     node_pid,
     proc_cpu_seconds,
     run_measured,
+    tree_pss_mb,
 )
 from devtools import localnode
 
@@ -69,10 +71,12 @@ def timed_load(
     engine_before = proc_cpu_seconds(engine)
     share = CpuShare([engine])
     main_cpu = 0.0  # the loading process alone (its threads), without the workers
+    peak_pss = 0.0
 
     def sample_main(pid: int) -> None:
-        nonlocal main_cpu
+        nonlocal main_cpu, peak_pss
         main_cpu = max(main_cpu, proc_cpu_seconds(pid))  # 0.0 once it has exited
+        peak_pss = max(peak_pss, tree_pss_mb(pid))
 
     command = [PYTHON, "-c", TREE_RUNNER, str(tree)] if tree else [ECLAIRE]
     exit_status, seconds, peak, cpu_seconds = run_measured(
@@ -95,6 +99,7 @@ def timed_load(
         "wall_seconds": round(seconds, 2),
         "studies_per_s": round(indexed / seconds, 1) if seconds else None,
         "peak_rss_mb": round(peak, 1),
+        "peak_pss_mb": round(peak_pss, 1),
         "ingest_cpu_seconds": round(cpu_seconds, 2),
         "ingest_cpu_ms_per_study": round(cpu_seconds * 1000 / max(indexed, 1), 3),
         "main_process_cpu_seconds": round(main_cpu, 2),
@@ -108,7 +113,8 @@ def timed_load(
         f"{set_name} validation={validation} {extra}: {indexed} studies in {seconds:.1f}s "
         f"({result['studies_per_s']}/s), ingest CPU {cpu_seconds:.1f}s (main {main_cpu:.1f}s), "
         "engine CPU "
-        f"{engine_seconds:.1f}s, peak RSS {peak:.0f} MB, others {shares['others_share']}, "
+        f"{engine_seconds:.1f}s, peak RSS {peak:.0f} MB (PSS {peak_pss:.0f}), "
+        f"others {shares['others_share']}, "
         f"load {load_before}"
     )
     return result
