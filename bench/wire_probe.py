@@ -3,7 +3,10 @@
 
 One request per query kind of the plan (its first variant; the first page of the paging walk),
 plus a read and a 100-study page, the two figures issue 16 compares with the reference
-implementation (2.4 KB and 49 KB compressed). Each is sent with ``Accept-Encoding: identity``
+implementation (2.4 KB and 49 KB compressed). A read's size depends on the study, and the plan
+samples its studies afresh from each new index (OpenSearch salts ``random_score`` with the
+index name), so the read compared is the **median** over every study the plan reads (200),
+per coding; the single read stays in the table. Each is sent with ``Accept-Encoding: identity``
 and then with each coding the client can decode; the count is the body as received
 (``num_bytes_downloaded``), with the ``Content-Encoding`` the server chose.
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -105,6 +109,22 @@ def measure(
     return out
 
 
+def median_reads(client: httpx.Client, facade: str, plan: dict[str, Any]) -> dict[str, Any]:
+    """Median bytes of a read over every study the plan reads, per coding."""
+    reads = next(q for q in plan["queries"] if q["name"] == "read_by_id")["variants"]
+    out: dict[str, Any] = {}
+    for coding in codings():
+        sizes = [measure(client, facade, v["facade"], coding) for v in reads]
+        ok = [m["bytes"] for m in sizes if m["status"] == 200]
+        out[coding] = {
+            "status": 200 if ok else None,
+            "bytes": statistics.median(ok) if ok else None,
+            "studies": len(ok),
+            "content_encoding": sizes[0]["content_encoding"] if sizes else "identity",
+        }
+    return out
+
+
 def probe(plan: dict[str, Any], facade: str, raw: str | None) -> dict[str, Any]:
     """{kind: {facade: {coding: measure}, raw: {...}}} and the reference comparison."""
     table: dict[str, Any] = {}
@@ -116,16 +136,19 @@ def probe(plan: dict[str, Any], facade: str, raw: str | None) -> dict[str, Any]:
             if raw:
                 row["raw"] = {c: measure(client, raw, pair["raw"], c) for c in ("identity", "gzip")}
             table[kind] = row
+        table["read_by_id"]["facade_median"] = median_reads(client, facade, plan)
     reference = {}
     for kind, limit in REFERENCE_BYTES.items():
+        compared = table[kind].get("facade_median") or table[kind]["facade"]
         best = min(
-            (m["bytes"] for m in table[kind]["facade"].values() if m["status"] == 200),
+            (m["bytes"] for m in compared.values() if m["status"] == 200),
             default=None,
         )
         compressed = any(
             m["content_encoding"] != "identity" for m in table[kind]["facade"].values()
         )
         reference[kind] = {
+            "measured": "median over the plan's reads" if kind == "read_by_id" else "one page",
             "reference_bytes": limit,
             "facade_best_bytes": best,
             "facade_compresses": compressed,
