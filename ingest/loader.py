@@ -34,7 +34,7 @@ from ingest.mapping import MappedStudy, Unpublished
 from ingest.prepared import Outcome, PreparedStudy
 
 STATE_FIELDS = ["content_hash", "version_id", "last_updated"]
-MERGE_TIMEOUT_S = 1800  # a force-merge answers when done: 19 s for 200k studies (1.3 GB)
+MERGE_TIMEOUT_S = 1800  # a force-merge answers when done: 7.6 s for 200k studies (1.3 GB)
 
 
 @dataclass(frozen=True)
