@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         if started:
             url = localnode.start(NODE)
         try:
+            assert url is not None
             api = api_answers(files, url)
         finally:
             if started:

@@ -147,7 +147,7 @@ def expired_cursor(api: str, url: str) -> dict[str, Any]:
 
     def next_link(target: str) -> str:
         bundle = httpx.get(target, timeout=10).json()
-        return next(link["url"] for link in bundle["link"] if link["relation"] == "next")
+        return str(next(link["url"] for link in bundle["link"] if link["relation"] == "next"))
 
     third = next_link(next_link(f"{api}/R4/ResearchStudy?status=active&_count=5"))
     env = api_env(

@@ -244,7 +244,7 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
             def per_request(
                 key: str, rows: list[dict[str, Any]] = rows, done: list[int] = done
             ) -> float:
-                return 1000 * sum(c[key] for c in rows) / max(sum(done), 1)
+                return float(1000 * sum(c[key] for c in rows) / max(sum(done), 1))
 
             api = f"{per_request('api_cpu_s'):.2f}" if target == "facade" else "—"
             others = sum(c["others_share"] for c in rows) / len(rows)

@@ -78,7 +78,7 @@ def _mean(values: Sequence[int]) -> int | None:
     return round(statistics.fmean(values)) if values else None
 
 
-def spread(values: Sequence[float]) -> dict[str, float]:
+def spread(values: Sequence[float]) -> dict[str, Any]:
     return {
         "median": round(statistics.median(values), 3),
         "min": round(min(values), 3),
