@@ -93,24 +93,28 @@ def pin(pid: int, cpus: str) -> bool:
 # --- memory and CPU ------------------------------------------------------------------------------
 
 
-def rss_mb(pid: int) -> float | None:
+def _proc_mb(pid: int, name: str, key: str) -> float | None:
+    """A ``key: N kB`` line of /proc/PID/NAME, in MB (None once the process is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(key):
                 return int(line.split()[1]) / 1024
     except OSError:
         return None
     return None
+
+
+def rss_mb(pid: int) -> float | None:
+    return _proc_mb(pid, "status", "VmRSS:")
 
 
 def hwm_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    return _proc_mb(pid, "status", "VmHWM:")
+
+
+def pss_mb(pid: int) -> float | None:
+    """Proportional set size: a page shared with other processes counts its share only."""
+    return _proc_mb(pid, "smaps_rollup", "Pss:")
 
 
 @dataclass
@@ -402,36 +406,24 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
-def tree_rss_mb(pid: int) -> float:
-    """RSS of ``pid`` and all its descendants (an ingest's worker processes count in full)."""
+def _tree_sum(pid: int, measure: Callable[[int], float | None]) -> float:
     total, stack = 0.0, [pid]
     while stack:
         current = stack.pop()
-        total += rss_mb(current) or 0.0
+        total += measure(current) or 0.0
         stack.extend(_children(current))
     return total
 
 
-def pss_mb(pid: int) -> float | None:
-    """Proportional set size: a page shared with other processes counts its share only."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+def tree_rss_mb(pid: int) -> float:
+    """RSS of ``pid`` and all its descendants (an ingest's worker processes count in full)."""
+    return _tree_sum(pid, rss_mb)
 
 
 def tree_pss_mb(pid: int) -> float:
     """PSS of ``pid`` and all its descendants: what the tree holds, each page once (forked
     workers share their parent's tables, which a sum of RSS counts once per process)."""
-    total, stack = 0.0, [pid]
-    while stack:
-        current = stack.pop()
-        total += pss_mb(current) or 0.0
-        stack.extend(_children(current))
-    return total
+    return _tree_sum(pid, pss_mb)
 
 
 def run_measured(
