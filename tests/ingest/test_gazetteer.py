@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eclaire_core.gazetteer import distance_km, fold_city, gazetteer
+from eclaire_core import gazetteer as gazetteer_module
+from eclaire_core.gazetteer import Gazetteer, distance_km, fold_city, gazetteer
 from ingest.documents import site_points
 from ingest.generator.places import CITIES
 
@@ -89,3 +90,20 @@ def test_a_village_geonames_lacks_sits_among_its_postal_codes_communes() -> None
     assert all(distance_km(affoux.lat, affoux.lon, p.lat, p.lon) <= 15 for p in neighbours)
     typed = gazetteer().search("69170")  # a postal code: a commune GeoNames itself places
     assert typed is not None and not typed.approximate
+
+
+def test_memoised_lookups_answer_as_fresh_ones_and_the_memo_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """locate() remembers (postal code, city) pairs: a remembered answer, a miss included, is
+    the one a fresh table gives, and the memo never holds more than LOCATE_MEMO pairs."""
+    monkeypatch.setattr(gazetteer_module, "LOCATE_MEMO", 8)
+    table = Gazetteer(gazetteer().places)
+    asked = [(code, city.name) for city in CITIES[:6] for code in city.postal_codes[:2]]
+    asked += [("99999", "Nulle-Part"), ("69003", "Lyon"), (None, None)]
+    first = [table.locate(code, name) for code, name in asked]
+    again = [table.locate(code, name) for code, name in asked]
+    fresh = [Gazetteer(gazetteer().places).locate(code, name) for code, name in asked]
+    assert first == again == fresh
+    assert first[-3:-1] == [None, fresh[-2]] and fresh[-2] is not None
+    assert len(table._located) <= 8
