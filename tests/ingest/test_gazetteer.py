@@ -99,7 +99,9 @@ def test_memoised_lookups_answer_as_fresh_ones_and_the_memo_stays_bounded(
     the one a fresh table gives, and the memo never holds more than LOCATE_MEMO pairs."""
     monkeypatch.setattr(gazetteer_module, "LOCATE_MEMO", 8)
     table = Gazetteer(gazetteer().places)
-    asked = [(code, city.name) for city in CITIES[:6] for code in city.postal_codes[:2]]
+    asked: list[tuple[str | None, str | None]] = [
+        (code, city.name) for city in CITIES[:6] for code in city.postal_codes[:2]
+    ]
     asked += [("99999", "Nulle-Part"), ("69003", "Lyon"), (None, None)]
     first = [table.locate(code, name) for code, name in asked]
     again = [table.locate(code, name) for code, name in asked]
