@@ -8,7 +8,6 @@ here talks to OpenSearch; the indexer consumes :func:`map_exports`' iterator.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -20,7 +19,7 @@ from ingest.bookkeeping import FileSummary, RunBook, RunSummary, load_exclusions
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.mapping import MappedStudy, MeddraTable, Unpublished
 from ingest.mapping_pool import PASS, MappingPool, RecordMapper
-from ingest.prepared import Outcome, PreparedStudy
+from ingest.prepared import Outcome
 from ingest.sources import RawRecord, ReadError, read_export
 
 
@@ -75,7 +74,6 @@ def map_exports(
     if pool is None:
         mapper = record_mapper(settings, meddra=meddra, exclusions=exclusions, unchanged=unchanged)
         pool = MappingPool(mapper, 0)
-    pooled = pool.workers > 0
     seen: dict[str, str] = {}
 
     def entries() -> Iterator[tuple[str, FileSummary, RawRecord | ReadError]]:
@@ -110,10 +108,6 @@ def map_exports(
             letter = DeadLetter(name, item.index, study_id, result.kind, result.reason, record)
             book.reject(fs, letter)
             continue
-        if pooled and isinstance(outcome, MappedStudy):
-            outcome = dataclasses.replace(outcome, raw=record)  # the worker did not send it back
-        elif isinstance(outcome, PreparedStudy):
-            outcome = outcome.with_raw(record)
         seen[study_id] = f"{name}#{item.index}"
         book.accept(fs, outcome)
         yield outcome

@@ -144,7 +144,6 @@ def stored_studies(client: OpenSearch, alias: str) -> Iterator[MappedStudy]:
             group=doc["group"] or {},
             locations=doc.get("locations") or [],
             organizations=doc.get("organizations") or [],
-            raw={},
             document_date=doc["document_date"],
         )
 

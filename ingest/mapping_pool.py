@@ -32,7 +32,7 @@ from eclaire_core.gazetteer import gazetteer
 from ingest.bookkeeping import should_validate
 from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, to_fhir
 from ingest.mapping.validation import validate, validators
-from ingest.prepared import Outcome, PreparedStudy, prepare
+from ingest.prepared import Outcome, prepare
 
 CHUNK: Final = 64
 """Records per task: enough to make the hand-off cheap, few enough to keep results flowing."""
@@ -128,12 +128,8 @@ def _map_chunk(records: list[Any]) -> list[Mapped]:
             study = result.outcome
             if mapper.prepare:
                 known = result.known_unchanged
-                ready: MappedStudy | PreparedStudy = prepare(
-                    study, unchanged=known, keep_study=study.id in mapper.indexed
-                )
-            else:
-                ready = dataclasses.replace(study, raw={})
-            result = dataclasses.replace(result, outcome=ready)
+                ready = prepare(study, unchanged=known, keep_study=study.id in mapper.indexed)
+                result = dataclasses.replace(result, outcome=ready)
         results.append(result)
     return results
 

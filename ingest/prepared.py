@@ -11,15 +11,14 @@ there) rebuilds the study from the second string and takes the usual path.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import orjson
 
 from ingest.documents import content_hash, to_document
 from ingest.mapping import MappedStudy, Unpublished
 
-_STUDY_FIELDS = tuple(f.name for f in dataclasses.fields(MappedStudy) if f.name != "raw")
+_STUDY_FIELDS = tuple(f.name for f in dataclasses.fields(MappedStudy))
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,16 +32,12 @@ class PreparedStudy:
     sites_located: int
     sites_unlocated: int
     study_json: bytes
-    raw: dict[str, Any] = field(default_factory=dict)
 
     def study(self) -> MappedStudy:
         """The mapped study itself, rebuilt (for a study the index holds already)."""
         if not self.study_json:
             raise LookupError(f"{self.id} was prepared as a new study, without its resources")
-        return MappedStudy(**orjson.loads(self.study_json), raw=self.raw)
-
-    def with_raw(self, raw: dict[str, Any]) -> PreparedStudy:
-        return dataclasses.replace(self, raw=raw)
+        return MappedStudy(**orjson.loads(self.study_json))
 
 
 def prepare(

@@ -134,7 +134,6 @@ def to_mapped(parts: StudyParts, excluded: Set[str] = frozenset()) -> MappedStud
         group=groups[0] if groups else {},
         locations=locations,
         organizations=[r for (kind, _), r in linked.items() if kind == "Organization"],
-        raw={},
         document_date=document_date,
         warnings=warnings,
     )

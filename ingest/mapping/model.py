@@ -25,8 +25,9 @@ class MappedStudy:
 
     ``document_date`` is the source's document date as a FHIR instant (midnight UTC), equal to
     ``meta.lastUpdated`` and the ``eclaire-review-date`` extension as mapped; the indexer may
-    later raise ``meta.lastUpdated`` (RES-12). ``raw`` is the source record, kept once per study.
-    ``warnings`` are ``kind: message`` strings about optional fields that were dropped.
+    later raise ``meta.lastUpdated`` (RES-12). The source record is not kept here: the reader
+    holds it for the dead letters, and the narrative already shows it (RES-11). ``warnings``
+    are ``kind: message`` strings about optional fields that were dropped.
     """
 
     id: str
@@ -35,7 +36,6 @@ class MappedStudy:
     group: dict[str, Any]
     locations: list[dict[str, Any]]
     organizations: list[dict[str, Any]]
-    raw: dict[str, Any]
     document_date: str
     warnings: list[str] = field(default_factory=list)
 

@@ -128,7 +128,6 @@ def _map(
         group=build_group(f, study_id, stamp, warnings),
         locations=locations,
         organizations=[sponsor] if sponsor else [],
-        raw=record if isinstance(record, dict) else dict(record),
         document_date=stamp,
         warnings=warnings,
     )
