@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ingest.deadletter import DeadLetter, DeadLetterSink
 from ingest.mapping.model import MappedStudy, Unpublished
-
-if TYPE_CHECKING:
-    from ingest.prepared import PreparedStudy
 from ingest.sources import ReadError
 from ingest.sources.text import warning_kind
+
+if TYPE_CHECKING:  # a type only: the loader side of ingest need not be imported here
+    from ingest.prepared import PreparedStudy
 
 SAMPLE_EVERY: Final = 50
 """``validation=sample`` validates the studies whose id hash is divisible by this."""
