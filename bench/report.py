@@ -189,6 +189,12 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
         lines.append(
             f"| ingest {name} | **{_fmt(rate)} studies/s** | peak RSS {rss:.0f} MB | {goal} |"
         )
+    floor = result.get("ingest_raw_floor")
+    if floor:
+        lines.append(
+            f"| raw OpenSearch bulk of the same 19k documents | {_fmt(floor['documents_per_s'])} "
+            f"documents/s | ingest 19k = **{floor['ingest_over_raw']:.2f}×** of it | ceiling |"
+        )
     export = result.get("export_200k")
     if export:
         lines.append(

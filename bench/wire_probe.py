@@ -6,8 +6,14 @@ plus a read and a 100-study page, the two figures issue 16 compares with the ref
 implementation (2.4 KB and 49 KB compressed). A read's size depends on the study, and the plan
 samples its studies afresh from each new index (OpenSearch salts ``random_score`` with the
 index name), so the read compared is the **median** over every study the plan reads (200),
-per coding; the single read stays in the table. Each is sent with ``Accept-Encoding: identity``
-and then with each coding the client can decode; the count is the body as received
+per coding; the single read stays in the table. And, since the reference's figure is one study's,
+the read of **the same study on both sides**: the reference implementation's own test study
+(``DNUM-SocialGouv/eclaire``'s jest snapshot of its read, ``tests/data/production/reference``),
+compressed as its NestJS ``compression`` middleware sends it (gzip at zlib's default level),
+against the façade's read of the document our ingest builds from the same source record, put
+into the bench index for the probe (in place of the bench set's study of that id, put back
+after). Each is sent with ``Accept-Encoding: identity`` and then with each coding the client
+can decode; the count is the body as received
 (``num_bytes_downloaded``), with the ``Content-Encoding`` the server chose.
 
     python -m bench.wire_probe PLAN.json --facade http://127.0.0.1:8089 [--raw http://127.0.0.1:9270]
@@ -16,6 +22,7 @@ and then with each coding the client can decode; the count is the body as receiv
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import statistics
 from importlib.util import find_spec
@@ -25,9 +32,14 @@ from typing import Any
 import httpx
 import orjson
 
+from bench.common import ROOT
 from bench.mix import search_pair
 
 REFERENCE_BYTES = {"read_by_id": 2_400, "page_100": 49_000}  # issue 16, compressed, NestJS
+REFERENCE = ROOT / "tests" / "data" / "production" / "reference"
+REFERENCE_READ = REFERENCE / "ResearchStudy.json"  # its read of the study below (ORIGIN.md)
+REFERENCE_RECORD = REFERENCE / "source-records" / "ctis.json"
+NESTJS_GZIP_LEVEL = 6  # the `compression` middleware's default: zlib's Z_DEFAULT_COMPRESSION
 
 
 def offline(body: bytes) -> dict[str, dict[str, float]]:
@@ -125,6 +137,42 @@ def median_reads(client: httpx.Client, facade: str, plan: dict[str, Any]) -> dic
     return out
 
 
+def same_study(client: httpx.Client, facade: str, raw: str, alias: str) -> dict[str, Any]:
+    """The reference's read of its own test study against the façade's read of the same
+    source record, as our ingest maps it (indexed for the probe, the set's own put back)."""
+    from eclaire_core.meddra import MeddraTable
+    from ingest.mapping import MappedStudy, to_fhir
+    from ingest.prepared import prepare
+
+    answer = REFERENCE_READ.read_bytes().strip()  # compact JSON, as Express's res.json sends it
+    study = to_fhir(orjson.loads(REFERENCE_RECORD.read_bytes())[0], meddra=MeddraTable.load())
+    assert isinstance(study, MappedStudy), "the reference's test record no longer maps"
+    assert study.id == orjson.loads(answer)["id"], "the snapshot is another study's read"
+    doc = f"{raw.rstrip('/')}/{alias}/_doc/{study.id}"
+    held = client.get(f"{raw.rstrip('/')}/{alias}/_source/{study.id}")  # the set has this id
+    json_type = {"content-type": "application/json"}
+    refresh = {"refresh": "true"}
+    document = prepare(study, keep_study=False).document
+    client.put(doc, params=refresh, content=document, headers=json_type).raise_for_status()
+    try:
+        read = {"method": "GET", "url": f"/R4/ResearchStudy/{study.id}"}
+        ours = {c: measure(client, facade, read, c) for c in codings()}
+    finally:  # the bench set's own document back as it was, or none
+        if held.status_code == 200:
+            put = client.put(doc, params=refresh, content=held.content, headers=json_type)
+            put.raise_for_status()
+        else:
+            client.delete(doc, params=refresh).raise_for_status()
+    return {
+        "study": study.id,
+        "reference": {
+            "identity": len(answer),
+            "gzip": len(gzip.compress(answer, compresslevel=NESTJS_GZIP_LEVEL)),
+        },
+        "facade": ours,
+    }
+
+
 def probe(plan: dict[str, Any], facade: str, raw: str | None) -> dict[str, Any]:
     """{kind: {facade: {coding: measure}, raw: {...}}} and the reference comparison."""
     table: dict[str, Any] = {}
@@ -137,7 +185,8 @@ def probe(plan: dict[str, Any], facade: str, raw: str | None) -> dict[str, Any]:
                 row["raw"] = {c: measure(client, raw, pair["raw"], c) for c in ("identity", "gzip")}
             table[kind] = row
         table["read_by_id"]["facade_median"] = median_reads(client, facade, plan)
-    reference = {}
+        same = same_study(client, facade, raw, plan["alias"]) if raw else None
+    reference: dict[str, Any] = {}
     for kind, limit in REFERENCE_BYTES.items():
         compared = table[kind].get("facade_median") or table[kind]["facade"]
         best = min(
@@ -154,6 +203,17 @@ def probe(plan: dict[str, Any], facade: str, raw: str | None) -> dict[str, Any]:
             "facade_compresses": compressed,
             "met": bool(compressed and best is not None and best <= limit),
         }
+    if same is not None:
+        best = min(m["bytes"] for m in same["facade"].values() if m["status"] == 200)
+        compresses = any(m["content_encoding"] != "identity" for m in same["facade"].values())
+        reference["read_same_study"] = {
+            "measured": f"study {same['study']}: the reference's own read, and ours",
+            "reference_bytes": same["reference"]["gzip"],
+            "facade_best_bytes": best,
+            "facade_compresses": compresses,
+            "met": compresses and best <= same["reference"]["gzip"],
+        }
+        table["read_same_study"] = same
     return {"codings": codings(), "per_query": table, "reference": reference}
 
 
