@@ -317,7 +317,8 @@ def query_mix(
             "samples": probe_summary["samples"],
         }
         clear_pits(url)
-        out["wire"] = wire.probe(plan, api.url, url)
+        # The reference's own study once, beside the 19k mix the goals read.
+        out["wire"] = wire.probe(plan, api.url, url, same_study=label == "19k")
         facade_runs: list[dict[str, Any]] = []
         raw_runs: list[dict[str, Any]] = []
         peaks: list[float] = []

@@ -11,10 +11,10 @@ the read of **the same study on both sides**: the reference implementation's own
 (``DNUM-SocialGouv/eclaire``'s jest snapshot of its read, ``tests/data/production/reference``),
 compressed as its NestJS ``compression`` middleware sends it (gzip at zlib's default level),
 against the façade's read of the document our ingest builds from the same source record, put
-into the bench index for the probe (in place of the bench set's study of that id, put back
-after). Each is sent with ``Accept-Encoding: identity`` and then with each coding the client
-can decode; the count is the body as received
-(``num_bytes_downloaded``), with the ``Content-Encoding`` the server chose.
+in an index of its own and read through a second façade (the bench set has a synthetic study
+of that id, and the bench index stays as its load left it). Each is sent with
+``Accept-Encoding: identity`` and then with each coding the client can decode; the count is
+the body as received (``num_bytes_downloaded``), with the ``Content-Encoding`` the server chose.
 
     python -m bench.wire_probe PLAN.json --facade http://127.0.0.1:8089 [--raw http://127.0.0.1:9270]
 """
@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 import orjson
 
-from bench.common import ROOT
+from bench.common import ROOT, VAR
 from bench.mix import search_pair
 
 REFERENCE_BYTES = {"read_by_id": 2_400, "page_100": 49_000}  # issue 16, compressed, NestJS
@@ -40,6 +40,7 @@ REFERENCE = ROOT / "tests" / "data" / "production" / "reference"
 REFERENCE_READ = REFERENCE / "ResearchStudy.json"  # its read of the study below (ORIGIN.md)
 REFERENCE_RECORD = REFERENCE / "source-records" / "ctis.json"
 NESTJS_GZIP_LEVEL = 6  # the `compression` middleware's default: zlib's Z_DEFAULT_COMPRESSION
+SAME_STUDY_INDEX, SAME_STUDY_ALIAS = "wire-reference-study", "eclaire-wire-reference"
 
 
 def offline(body: bytes) -> dict[str, dict[str, float]]:
@@ -137,10 +138,13 @@ def median_reads(client: httpx.Client, facade: str, plan: dict[str, Any]) -> dic
     return out
 
 
-def same_study(client: httpx.Client, facade: str, raw: str, alias: str) -> dict[str, Any]:
+def same_study_read(client: httpx.Client, raw: str) -> dict[str, Any]:
     """The reference's read of its own test study against the façade's read of the same
-    source record, as our ingest maps it (indexed for the probe, the set's own put back)."""
+    source record as our ingest maps it, served from an index of its own by a façade of its
+    own (the bench index and its one segment stay as the load left them)."""
+    from bench.common import ApiProcess
     from eclaire_core.meddra import MeddraTable
+    from eclaire_core.templates import index_body
     from ingest.mapping import MappedStudy, to_fhir
     from ingest.prepared import prepare
 
@@ -148,21 +152,27 @@ def same_study(client: httpx.Client, facade: str, raw: str, alias: str) -> dict[
     study = to_fhir(orjson.loads(REFERENCE_RECORD.read_bytes())[0], meddra=MeddraTable.load())
     assert isinstance(study, MappedStudy), "the reference's test record no longer maps"
     assert study.id == orjson.loads(answer)["id"], "the snapshot is another study's read"
-    doc = f"{raw.rstrip('/')}/{alias}/_doc/{study.id}"
-    held = client.get(f"{raw.rstrip('/')}/{alias}/_source/{study.id}")  # the set has this id
+    node = raw.rstrip("/")
     json_type = {"content-type": "application/json"}
-    refresh = {"refresh": "true"}
-    document = prepare(study, keep_study=False).document
-    client.put(doc, params=refresh, content=document, headers=json_type).raise_for_status()
+    client.delete(f"{node}/{SAME_STUDY_INDEX}")  # a leftover of an interrupted run
+    client.put(
+        f"{node}/{SAME_STUDY_INDEX}",
+        content=orjson.dumps({**index_body(), "aliases": {SAME_STUDY_ALIAS: {}}}),
+        headers=json_type,
+    ).raise_for_status()
     try:
-        read = {"method": "GET", "url": f"/R4/ResearchStudy/{study.id}"}
-        ours = {c: measure(client, facade, read, c) for c in codings()}
-    finally:  # the bench set's own document back as it was, or none
-        if held.status_code == 200:
-            put = client.put(doc, params=refresh, content=held.content, headers=json_type)
-            put.raise_for_status()
-        else:
-            client.delete(doc, params=refresh).raise_for_status()
+        client.put(
+            f"{node}/{SAME_STUDY_INDEX}/_doc/{study.id}",
+            params={"refresh": "true"},
+            content=prepare(study, keep_study=False).document,
+            headers=json_type,
+        ).raise_for_status()
+        env = {"ECLAIRE_INDEX_ALIAS": SAME_STUDY_ALIAS}
+        with ApiProcess(raw, env_extra=env, log_path=VAR / "logs" / "api-same-study.log") as api:
+            read = {"method": "GET", "url": f"/R4/ResearchStudy/{study.id}"}
+            ours = {c: measure(client, api.url, read, c) for c in codings()}
+    finally:
+        client.delete(f"{node}/{SAME_STUDY_INDEX}").raise_for_status()
     return {
         "study": study.id,
         "reference": {
@@ -173,8 +183,11 @@ def same_study(client: httpx.Client, facade: str, raw: str, alias: str) -> dict[
     }
 
 
-def probe(plan: dict[str, Any], facade: str, raw: str | None) -> dict[str, Any]:
-    """{kind: {facade: {coding: measure}, raw: {...}}} and the reference comparison."""
+def probe(
+    plan: dict[str, Any], facade: str, raw: str | None, *, same_study: bool = True
+) -> dict[str, Any]:
+    """{kind: {facade: {coding: measure}, raw: {...}}} and the reference comparison;
+    ``same_study``: also the reference's own study (on a façade of its own: ~3 s)."""
     table: dict[str, Any] = {}
     with httpx.Client(timeout=30.0) as client:
         for kind, pair in requests_of(plan).items():
@@ -185,7 +198,7 @@ def probe(plan: dict[str, Any], facade: str, raw: str | None) -> dict[str, Any]:
                 row["raw"] = {c: measure(client, raw, pair["raw"], c) for c in ("identity", "gzip")}
             table[kind] = row
         table["read_by_id"]["facade_median"] = median_reads(client, facade, plan)
-        same = same_study(client, facade, raw, plan["alias"]) if raw else None
+        same = same_study_read(client, raw) if raw and same_study else None
     reference: dict[str, Any] = {}
     for kind, limit in REFERENCE_BYTES.items():
         compared = table[kind].get("facade_median") or table[kind]["facade"]
