@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 import orjson
 
-from bench.common import ROOT, VAR
+from bench.common import ROOT, VAR, ApiProcess
 from bench.mix import search_pair
 
 REFERENCE_BYTES = {"read_by_id": 2_400, "page_100": 49_000}  # issue 16, compressed, NestJS
@@ -142,7 +142,6 @@ def same_study_read(client: httpx.Client, raw: str) -> dict[str, Any]:
     """The reference's read of its own test study against the façade's read of the same
     source record as our ingest maps it, served from an index of its own by a façade of its
     own (the bench index and its one segment stay as the load left them)."""
-    from bench.common import ApiProcess
     from eclaire_core.meddra import MeddraTable
     from eclaire_core.templates import index_body
     from ingest.mapping import MappedStudy, to_fhir
