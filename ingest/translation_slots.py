@@ -146,7 +146,7 @@ def english_texts(
     for holder, key, _ in _places(research_study, group):  # no Slot: this runs for every study
         if not _filled(holder, key):
             continue
-        text = original(holder, key) if f"_{key}" in holder else None
+        text = original(holder, key)
         if text is None and translated_source:
             text = str(holder[key])
         if text is None:
