@@ -19,7 +19,9 @@ Steps, all on the dedicated ``bench`` node (127.0.0.1:9270, 1 GiB heap), never `
    load, then on the 19k index (the scale curve); OpenSearch keeps its default limits (no
    raised ``search.max_open_pit_context``);
 4. the bytes on the wire per query kind, identity and compressed (bench/wire_probe.py);
-5. the façade under pyinstrument for one more façade run (profile.html / profile.txt).
+5. the façade under pyinstrument for one more façade run (profile.html / profile.txt);
+6. each query kind alone, one request at a time (bench/scale.py), on the 19k index and on a
+   read-only clone of the 200k one kept since its mix, the two interleaved pass by pass.
 
 Writes bench/results/latest.json, latest.md and latency.png. Figures, not assertions.
 """
@@ -74,6 +76,10 @@ ALIAS = "eclaire-studies"
 API_CPUS, CLIENT_CPUS, ENGINE_CPUS = "0", "0", "1"
 DEFAULT_PIT_LIMIT = 300
 ALONE_REPS = 10  # passes over each kind's variants, one request at a time (bench/scale.py)
+# The 200k index's read-only clone, kept for the interleaved passes; named as the loader names
+# an alias's indices, since the API follows a paging cursor only into its alias's own indices.
+SCALE_200K_ALIAS = "eclaire-scale-200k"
+SCALE_200K = f"{SCALE_200K_ALIAS}-clone"
 
 
 def children_cpu_seconds() -> float:
@@ -408,6 +414,27 @@ def query_mix(
     return out
 
 
+def keep_for_scale(url: str) -> None:
+    """Clone the 200k index (hard links, read-only) under an alias of its own: the 19k loads
+    delete every ``eclaire-studies-*`` index, and the scale passes at the end need both sets."""
+    drop_scale_clone(url)
+    (index,) = os_call(f"{url}/_alias/{ALIAS}")
+    os_call(f"{url}/{index}/_settings", {"index.blocks.write": True}, method="PUT")
+    os_call(
+        f"{url}/{index}/_clone/{SCALE_200K}",
+        {
+            "settings": {"index.number_of_replicas": 0},  # one node: a replica stays unassigned
+            "aliases": {SCALE_200K_ALIAS: {}},
+        },
+    )
+    os_call(f"{url}/_cluster/health/{SCALE_200K}?wait_for_status=green&timeout=120s", timeout=130)
+
+
+def drop_scale_clone(url: str) -> None:
+    with contextlib.suppress(urllib.error.HTTPError):  # 404: no clone
+        os_call(f"{url}/{SCALE_200K}", method="DELETE")
+
+
 def scale_point(mixed: dict[str, Any]) -> dict[str, Any]:
     """What the scale curve keeps of one mix: ratios, throughput, per-query p50/p99."""
     comparison = mixed["comparison"]
@@ -489,10 +516,9 @@ def main(argv: list[str] | None = None) -> int:
         with phase("query mix 200k", result):
             big = query_mix(url, engine_pid, args, "200k", profile=False)
             scale["200k"] = scale_point(big)
-        with phase("each kind alone 200k", result):
-            scale["200k"]["alone"] = scale_alone(url, ALIAS, engine_pid, "200k", ALONE_REPS)
         with phase("export 200k", result):
             result["export_200k"] = export_memory(url, ingests["200k"]["studies_indexed"])
+        keep_for_scale(url)
     with phase("ingest 19k validation=all", result):
         ingests["19k_validation_all"] = ingest(url, "19k", "all", engine_pid)
     with phase("ingest 19k", result):
@@ -511,8 +537,11 @@ def main(argv: list[str] | None = None) -> int:
     runs = mixed.pop("_runs")
     comparison = mixed.pop("comparison")
     scale["19k"] = scale_point({**mixed, "comparison": comparison})
-    with phase("each kind alone 19k", result):
-        scale["19k"]["alone"] = scale_alone(url, ALIAS, engine_pid, "19k", ALONE_REPS)
+    with phase("each kind alone, the sets interleaved", result):
+        sides = {"19k": ALIAS} if args.skip_200k else {"19k": ALIAS, "200k": SCALE_200K_ALIAS}
+        for label, point in scale_alone(url, sides, engine_pid, ALONE_REPS).items():
+            scale[label]["alone"] = point
+        drop_scale_clone(url)
     result["scale"] = scale_curve(scale)
     result.update(
         {

@@ -408,12 +408,16 @@ def measure_sides(
     return points
 
 
-def alone(url: str, alias: str, engine_pid: int, label: str, reps: int) -> dict[str, Any]:
-    """One point of the curve on the index behind ``alias`` (bench.run_bench, one set loaded
-    at a time, so not interleaved)."""
-    sides = [Side(label, alias, mix.build(url, alias))]
-    point: dict[str, Any] = measure_sides(url, sides, engine_pid, reps, 0, 0)[label]
-    return point
+def alone(
+    url: str, aliases: dict[str, str], engine_pid: int, reps: int
+) -> dict[str, dict[str, Any]]:
+    """Points of the curve for ``bench.run_bench``: label → the index behind its alias, the sets
+    interleaved pass by pass (a kind's 19k and 200k figures taken seconds apart, not minutes:
+    on a shared machine whose speed drifts by a third within minutes, figures taken one set
+    after the other measured the drift as much as the data)."""
+    sides = [Side(label, alias, mix.build(url, alias)) for label, alias in aliases.items()]
+    points: dict[str, dict[str, Any]] = measure_sides(url, sides, engine_pid, reps, 0, 0)
+    return points
 
 
 def main(argv: list[str] | None = None) -> int:
