@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[dict[str, Any]]] = {"A": [], "B": [], "raw": []}
     rss: dict[str, float] = {}
     runs = VAR / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
     try:
         # Warm each side once (caches, JIT, pools); not recorded.
         load(plan, "raw", url, runs / "ab-warm-raw.json", 800, args.concurrency, 99)

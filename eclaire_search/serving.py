@@ -8,6 +8,9 @@
 - It also adds a deadline for a request's headers (``ECLAIRE_HEADER_TIMEOUT``), on a fresh
   connection and between keep-alive requests, so a client that trickles bytes (slowloris) is cut
   off.
+- An answer's head leaves with its first body bytes in one ``writelines`` (:class:`HeadWithBody`):
+  one send instead of two per answer, measured with strace (4 → 3 syscalls a request, the other
+  two being the engine call and the log line).
 - uvicorn's own X-Forwarded-* handling is off: it trusts loopback by default. The app decides
   from ``ECLAIRE_TRUSTED_PROXIES`` (``origin``, ``clientaddr``).
 - Several workers must share one cursor key, and their metrics one directory.
@@ -46,6 +49,39 @@ class WorkerSecretMissing(Exception):
 
 class HeadTooLarge(Exception):
     """Raised in a parser callback: httptools turns it into the 400 path of ``data_received``."""
+
+
+class HeadWithBody:
+    """The transport as one response sees it: the head uvicorn writes on
+    ``http.response.start`` is held and leaves in one ``writelines`` with the first body bytes.
+    uvicorn writes them apart, which costs a second send and wakes the client twice for every
+    answer (each a loopback round of the kernel's TCP path, on the core the API runs on)."""
+
+    def __init__(self, transport: asyncio.Transport, cycle: Any) -> None:
+        self.transport = transport
+        self.cycle = cycle
+        self.head: bytes | None = None
+        self.held = False  # the head has been seen (held or sent)
+
+    def write(self, data: bytes) -> None:
+        if not self.held and self.cycle.response_started:  # a 100 Continue is not the head
+            self.held, self.head = True, data
+            return
+        self.flush(data)
+
+    def flush(self, data: bytes = b"") -> None:
+        head, self.head = self.head, None
+        if head is None:
+            self.transport.write(data)
+        else:
+            self.transport.writelines([head, data])
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transport, name)
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
@@ -111,6 +147,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self.head_bytes = None
         super().on_headers_complete()
+        self.cycle.transport = HeadWithBody(self.transport, self.cycle)  # type: ignore[assignment]
 
     def _count(self, size: int) -> None:
         self.head_bytes = (self.head_bytes or 0) + size
@@ -138,6 +175,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._arm()  # bytes of a next request started arriving
 
     def on_response_complete(self) -> None:
+        if isinstance(self.cycle.transport, HeadWithBody):
+            self.cycle.transport.flush()  # a HEAD answer has no body write
         super().on_response_complete()
         self._disarm()  # idle now: uvicorn's keep-alive timeout applies until bytes arrive
 

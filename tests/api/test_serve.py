@@ -23,6 +23,7 @@ from eclaire_core.settings import Settings
 from eclaire_search.serving import (
     MISSING_SECRET_STATUS,
     GuardedHttpToolsProtocol,
+    HeadWithBody,
     uvicorn_options,
 )
 
@@ -256,3 +257,102 @@ def test_connections_sending_headers_do_not_count(loaded: Loaded, tmp_path: Path
             for sock in slow:
                 sock.close()
         assert [a.status_code for a in answers] == [200, 200, 200]
+
+
+def read_answer(sock: socket.socket) -> tuple[bytes, bytes]:
+    """One HTTP/1.1 answer with a Content-Length off ``sock``: (head, body)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head, body
+
+
+def test_head_leaves_with_the_body_on_one_connection(loaded: Loaded, tmp_path: Path) -> None:
+    """Holding the response head until the body (``HeadWithBody``) holds back nothing that has
+    no body or that the client waits for: a HEAD answer, a ``100 Continue``, the next answer on
+    the same keep-alive connection."""
+    with serving(loaded, tmp_path / "serve.log") as (base, _):
+        host = base[7:].encode()
+        host_name, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host_name, int(port)), timeout=30) as sock:
+            get = b"GET /R4/metadata HTTP/1.1\r\nHost: " + host + b"\r\n\r\n"
+            sock.sendall(get)
+            head, body = read_answer(sock)
+            assert head.startswith(b"HTTP/1.1 200") and b'"CapabilityStatement"' in body
+            sock.sendall(b"HEAD /R4/metadata HTTP/1.1\r\nHost: " + host + b"\r\n\r\n")
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += sock.recv(65536)
+            assert data.startswith(b"HTTP/1.1 200") and data.endswith(b"\r\n\r\n")
+            form = b"status=active&_count=1"
+            sock.sendall(
+                b"POST /R4/ResearchStudy/_search HTTP/1.1\r\nHost: " + host + b"\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n"
+                b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(form)
+            )
+            assert sock.recv(65536).startswith(b"HTTP/1.1 100")  # not held behind the answer
+            sock.sendall(form)
+            head, body = read_answer(sock)
+            assert head.startswith(b"HTTP/1.1 200") and b'"searchset"' in body
+            sock.sendall(get)  # the connection still serves, after all three
+            head, body = read_answer(sock)
+            assert head.startswith(b"HTTP/1.1 200") and b'"CapabilityStatement"' in body
+
+
+class RecordingTransport:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, list[bytes]]] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.sent.append(("write", [data]))
+
+    def writelines(self, data: list[bytes]) -> None:
+        self.sent.append(("writelines", list(data)))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+
+class Cycle:
+    response_started = False
+
+
+def test_head_with_body_sends_both_in_one_call() -> None:
+    transport, cycle = RecordingTransport(), Cycle()
+    held = HeadWithBody(transport, cycle)  # type: ignore[arg-type]
+    held.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # before the answer starts: at once
+    assert transport.sent == [("write", [b"HTTP/1.1 100 Continue\r\n\r\n"])]
+    cycle.response_started = True
+    held.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+    assert len(transport.sent) == 1  # the head waits for the body
+    held.write(b"{}")
+    assert transport.sent[1] == (
+        "writelines",
+        [b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n", b"{}"],
+    )
+    held.write(b"more")  # later chunks of a stream go as they come
+    assert transport.sent[2] == ("write", [b"more"])
+    assert not held.is_closing()  # the rest is the transport's own
+
+
+def test_head_with_body_flushes_a_head_without_body() -> None:
+    for end in ("flush", "close"):
+        transport, cycle = RecordingTransport(), Cycle()
+        cycle.response_started = True
+        held = HeadWithBody(transport, cycle)  # type: ignore[arg-type]
+        held.write(b"HTTP/1.1 200 OK\r\n\r\n")  # a HEAD answer: no body write follows
+        getattr(held, end)()
+        assert transport.sent == [("writelines", [b"HTTP/1.1 200 OK\r\n\r\n", b""])]
+        assert transport.closed == (end == "close")
