@@ -72,7 +72,8 @@ class HeadWithBody:
     def flush(self, data: bytes = b"") -> None:
         head, self.head = self.head, None
         if head is None:
-            self.transport.write(data)
+            if data:
+                self.transport.write(data)
         else:
             self.transport.writelines([head, data])
 
@@ -147,7 +148,16 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self.head_bytes = None
         super().on_headers_complete()
-        self.cycle.transport = HeadWithBody(self.transport, self.cycle)  # type: ignore[assignment]
+        cycle = self.cycle
+        held = HeadWithBody(self.transport, cycle)
+        cycle.transport = held  # type: ignore[assignment]
+        done = cycle.on_response
+
+        def on_response() -> None:  # this cycle's own: a pipelined next one may be current
+            held.flush()  # a HEAD answer has no body write
+            done()
+
+        cycle.on_response = on_response
 
     def _count(self, size: int) -> None:
         self.head_bytes = (self.head_bytes or 0) + size
@@ -175,8 +185,6 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._arm()  # bytes of a next request started arriving
 
     def on_response_complete(self) -> None:
-        if isinstance(self.cycle.transport, HeadWithBody):
-            self.cycle.transport.flush()  # a HEAD answer has no body write
         super().on_response_complete()
         self._disarm()  # idle now: uvicorn's keep-alive timeout applies until bytes arrive
 
