@@ -147,8 +147,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self.head_bytes = None
+        previous = self.cycle
         super().on_headers_complete()
         cycle = self.cycle
+        if cycle is None or cycle is previous:  # no new cycle: an upgrade (websocket) request
+            return
         held = HeadWithBody(self.transport, cycle)
         cycle.transport = held  # type: ignore[assignment]
         done = cycle.on_response
