@@ -24,18 +24,25 @@ from fhirpy import SyncFHIRClient
 from studies_fixture import Loaded
 
 from eclaire_search.app import create_app
+from eclaire_search.serving import GuardedHttpToolsProtocol
 
 STUDY = "2021-A01861-40"
 
 
 class LiveServer:
-    """uvicorn in a thread on 127.0.0.1 and a port the kernel chose."""
+    """uvicorn in a thread on 127.0.0.1 and a port the kernel chose, with the HTTP protocol
+    ``eclaire serve`` deploys (head limits, the head sent with the body)."""
 
     def __init__(self, loaded: Loaded) -> None:
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.socket.bind(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
-        config = uvicorn.Config(create_app(loaded.settings), log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            create_app(loaded.settings),
+            http=GuardedHttpToolsProtocol,
+            log_level="warning",
+            lifespan="on",
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
