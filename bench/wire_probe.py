@@ -146,6 +146,7 @@ def same_study_read(client: httpx.Client, raw: str) -> dict[str, Any]:
     from eclaire_core.templates import index_body
     from ingest.mapping import MappedStudy, to_fhir
     from ingest.prepared import prepare
+    from ingest.versions import now_instant
 
     answer = REFERENCE_READ.read_bytes().strip()  # compact JSON, as Express's res.json sends it
     study = to_fhir(orjson.loads(REFERENCE_RECORD.read_bytes())[0], meddra=MeddraTable.load())
@@ -163,7 +164,7 @@ def same_study_read(client: httpx.Client, raw: str) -> dict[str, Any]:
         client.put(
             f"{node}/{SAME_STUDY_INDEX}/_doc/{study.id}",
             params={"refresh": "true"},
-            content=prepare(study, keep_study=False).document,
+            content=prepare(study, None, now_instant(), full=True).document,
             headers=json_type,
         ).raise_for_status()
         env = {"ECLAIRE_INDEX_ALIAS": SAME_STUDY_ALIAS}

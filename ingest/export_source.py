@@ -8,7 +8,7 @@ here talks to OpenSearch; the indexer consumes :func:`map_exports`' iterator.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -21,6 +21,7 @@ from ingest.mapping import MappedStudy, MeddraTable, Unpublished
 from ingest.mapping_pool import PASS, MappingPool, RecordMapper
 from ingest.prepared import Outcome
 from ingest.sources import RawRecord, ReadError, read_export
+from ingest.versions import Indexed, now_instant
 
 
 def record_mapper(
@@ -30,19 +31,24 @@ def record_mapper(
     exclusions: frozenset[str] | None = None,
     unchanged: Callable[[MappedStudy], bool] | None = None,
     prepare: bool = False,
-    indexed: frozenset[str] = frozenset(),
+    previous: Mapping[str, Indexed] | None = None,
+    full: bool = True,
+    run_time: str | None = None,
 ) -> RecordMapper:
     """What maps one record for this run: the MedDRA table, exclusions and validation mode of
     ``settings`` unless given. ``unchanged`` (an incremental run) tells which studies map to
     what the index already holds: their output was accepted before, so it is not validated
-    again."""
+    again. ``prepare``: studies come back as their documents, versioned against ``previous``
+    (what the index holds) for a ``full`` or incremental load at ``run_time``."""
     return RecordMapper(
         meddra if meddra is not None else MeddraTable.load(settings.meddra_table),
         exclusions if exclusions is not None else load_exclusions(settings.exclusion_file),
         settings.validation,
         unchanged,
         prepare,
-        indexed,
+        previous if previous is not None else {},
+        full,
+        run_time if run_time is not None else now_instant(),
     )
 
 

@@ -7,9 +7,7 @@ accident: a full load whose index holds no study, or fewer than ``min_load_share
 index's, is refused (``LoadSummary.refused`` says why) and its index deleted — the live one is
 untouched and the dead letters tell what went wrong; an incremental run that would delete more
 than ``max_delete_share`` of the live studies as vanished deletes none. ``allow_shrink`` lifts
-both guards for deliberate cases. Versions follow RES-12: an
-unchanged study keeps ``versionId`` and ``lastUpdated`` across reloads; a changed one gets
-``versionId + 1`` and ``lastUpdated`` = its document date if that is newer, else the run time.
+both guards for deliberate cases. Versions follow RES-12 (``ingest/versions.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_errors
 
@@ -28,22 +25,14 @@ from eclaire_core.settings import Settings
 from eclaire_core.templates import index_body, template_version
 from ingest.bulk import Action, BulkSender, delete_action, index_action
 from ingest.deadletter import DeadLetter, DeadLetterSink
-from ingest.documents import content_hash, to_document
+from ingest.documents import content_hash
 from ingest.errors import LoadFailed
 from ingest.mapping import MappedStudy, Unpublished
-from ingest.prepared import Outcome, PreparedStudy
+from ingest.prepared import Outcome, prepare
+from ingest.versions import Indexed, now_instant
 
 STATE_FIELDS = ["content_hash", "version_id", "last_updated"]
 MERGE_TIMEOUT_S = 1800  # a force-merge answers when done: 7.6 s for 200k studies (1.3 GB)
-
-
-@dataclass(frozen=True)
-class Indexed:
-    """What the index already knows of a study: enough to decide whether it changed."""
-
-    content_hash: str
-    version_id: int
-    last_updated: str
 
 
 @dataclass
@@ -69,10 +58,6 @@ class LoadSummary:
 def index_template_version(client: OpenSearch, index: str) -> str | None:
     mapping = client.indices.get_mapping(index=index)[index]["mappings"]
     return (mapping.get("_meta") or {}).get("template")
-
-
-def now_instant() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def alias_indices(client: OpenSearch, alias: str) -> list[str]:
@@ -111,24 +96,6 @@ def unchanged_in(previous: dict[str, Indexed]) -> Callable[[MappedStudy], bool]:
     return _UnchangedIn(previous)
 
 
-def versioned(
-    study: MappedStudy, previous: Indexed | None, run_time: str
-) -> tuple[str, dict[str, Any] | None]:
-    """('new'|'updated'|'unchanged', document or None when unchanged)."""
-    digest = content_hash(study)
-    if previous is None:
-        return "new", to_document(
-            study, version_id=1, last_updated=study.document_date, digest=digest
-        )
-    if previous.content_hash == digest:
-        return "unchanged", None
-    newer = study.document_date > previous.last_updated
-    last_updated = study.document_date if newer else run_time
-    return "updated", to_document(
-        study, version_id=previous.version_id + 1, last_updated=last_updated, digest=digest
-    )
-
-
 def stored_studies(client: OpenSearch, alias: str) -> Iterator[MappedStudy]:
     """The studies as the live index holds them, to rebuild documents without the exports
     (``eclaire reindex``: after a template or document-shape change)."""
@@ -157,9 +124,12 @@ class Loader:
         chunk_size: int = 500,
         *,
         allow_shrink: bool = False,
+        run_time: str | None = None,
     ) -> None:
         self.client = client
         self.allow_shrink = allow_shrink
+        self.run_time = run_time or now_instant()
+        """``lastUpdated`` of a changed study whose document date is older (RES-12)."""
         self.settings = settings
         self.alias = settings.index_alias
         self.dead_letters = dead_letters
@@ -187,7 +157,6 @@ class Loader:
         unpublished: set[str],
     ) -> Iterator[Action]:
         """Bulk actions; ``seen`` collects published ids, ``unpublished`` the others."""
-        run_time = now_instant()
         for outcome in outcomes:
             if isinstance(outcome, Unpublished):
                 unpublished.add(outcome.id)
@@ -196,37 +165,23 @@ class Loader:
                     yield delete_action(index, outcome.id)
                 continue
             seen.add(outcome.id)
-            if isinstance(outcome, PreparedStudy):
-                prior = previous.get(outcome.id)
-                if prior is not None and not full and prior.content_hash == outcome.digest:
-                    summary.unchanged += 1  # as versioned() would find, without the study
-                    continue
-                if prior is None:  # new: its version-1 document is ready
-                    summary.new += 1
-                    summary.sites_located += outcome.sites_located
-                    summary.sites_unlocated += outcome.sites_unlocated
-                    yield index_action(index, outcome.id, outcome.document)
-                    continue
-                outcome = outcome.study()
-            kind, document = versioned(outcome, previous.get(outcome.id), run_time)
-            if kind == "unchanged":
-                summary.unchanged += 1
-                if not full:
-                    continue
-                prior = previous[outcome.id]
-                document = to_document(
-                    outcome,
-                    version_id=prior.version_id,
-                    last_updated=prior.last_updated,
-                    digest=prior.content_hash,
-                )
-            else:
-                setattr(summary, kind, getattr(summary, kind) + 1)
-            assert document is not None
-            located = len(document["site_geo"])
-            summary.sites_located += located
-            summary.sites_unlocated += len(document["locations"]) - located
-            yield index_action(index, outcome.id, orjson.dumps(document))
+            if isinstance(outcome, MappedStudy):  # else a worker prepared it already
+                outcome = prepare(outcome, previous.get(outcome.id), self.run_time, full=full)
+            elif full and not outcome.document:
+                raise LoadFailed(f"{outcome.id} was prepared for an incremental load")
+            setattr(summary, outcome.kind, getattr(summary, outcome.kind) + 1)
+            if outcome.document:
+                summary.sites_located += outcome.sites_located
+                summary.sites_unlocated += outcome.sites_unlocated
+                yield index_action(index, outcome.id, outcome.document)
+
+    def rebuilds(self, mode: str) -> bool:
+        """Whether a load in ``mode`` builds a new index: a full one always, an incremental one
+        when there is no index yet or the live one was built from another template."""
+        if mode == "full":
+            return True
+        current = alias_indices(self.client, self.alias)
+        return not current or index_template_version(self.client, current[0]) != template_version()
 
     def shrink_reason(self, studies: int, live: int) -> str:
         """Why a full load of ``studies`` must not replace ``live`` ones ("" if it may)."""
@@ -316,11 +271,11 @@ class Loader:
         """Upsert changed and new studies in the live index; delete unpublished ones, and the
         vanished ones only when ``complete()`` says every export was read to its end (a
         truncated file must not delete the studies it no longer shows)."""
-        current = alias_indices(self.client, self.alias)
-        if not current or index_template_version(self.client, current[0]) != template_version():
+        if self.rebuilds("incremental"):
             # No index yet, or one built from another template: only a rebuild gives the
             # documents every field the current mappings declare.
             return self.full_load(outcomes)
+        current = alias_indices(self.client, self.alias)
         summary = LoadSummary(index=current[0])
         if previous is None:
             previous = indexed_state(self.client, self.alias)

@@ -22,9 +22,9 @@ import multiprocessing
 import threading
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Final, TypeVar
 
@@ -33,6 +33,7 @@ from ingest.bookkeeping import should_validate
 from ingest.mapping import MappedStudy, MeddraTable, RecordRejected, to_fhir
 from ingest.mapping.validation import validate, validators
 from ingest.prepared import Outcome, prepare
+from ingest.versions import Indexed, now_instant
 
 CHUNK: Final = 64
 """Records per task: enough to make the hand-off cheap, few enough to keep results flowing."""
@@ -58,8 +59,6 @@ class Mapped:
     reason: str = ""
     at_validation: bool = False
     validated: bool = False
-    known_unchanged: bool = False
-    """Known unchanged (incremental): the index holds this very content."""
 
 
 def _internal(exc: Exception, where: str) -> str:
@@ -77,9 +76,12 @@ class RecordMapper:
     unchanged: Callable[[MappedStudy], bool] | None = None
     prepare: bool = False
     """In a worker, send back prepared studies (ingest/prepared.py) instead of studies."""
-    indexed: frozenset[str] = frozenset()
-    """Ids the index holds: only their prepared studies carry the study itself (the loader
-    rebuilds those; a new study's document is all it needs)."""
+    previous: Mapping[str, Indexed] = field(default_factory=dict)
+    """What the index holds, by id: the versions prepared documents start from."""
+    full: bool = True
+    """Whether the load builds a new index (then an unchanged study is sent again)."""
+    run_time: str = field(default_factory=now_instant)
+    """The run's time: ``lastUpdated`` of a changed study whose document date is older."""
 
     def __call__(self, record: Any) -> Mapped:
         try:
@@ -88,15 +90,14 @@ class RecordMapper:
             return Mapped(exc.study_id, kind=exc.kind, reason=exc.reason)
         except Exception as exc:  # a mapping bug must cost one record, not the run
             return Mapped(None, kind="internal-error", reason=_internal(exc, "mapping"))
-        checked = known = False
+        checked = False
         try:
             checked = isinstance(outcome, MappedStudy) and should_validate(
                 outcome.id, self.validation
             )
             if checked and self.unchanged is not None:
                 assert isinstance(outcome, MappedStudy)
-                known = self.unchanged(outcome)
-                checked = not known
+                checked = not self.unchanged(outcome)
             if checked:
                 assert isinstance(outcome, MappedStudy)
                 validate(outcome)
@@ -105,7 +106,7 @@ class RecordMapper:
         except Exception as exc:
             reason = _internal(exc, "mapping")
             return Mapped(outcome.id, None, "internal-error", reason, True, checked)
-        return Mapped(outcome.id, outcome, validated=checked, known_unchanged=known)
+        return Mapped(outcome.id, outcome, validated=checked)
 
 
 _WORKER_MAPPER: RecordMapper | None = None
@@ -127,8 +128,8 @@ def _map_chunk(records: list[Any]) -> list[Mapped]:
             # A document that cannot be built fails the run, here as in the loader.
             study = result.outcome
             if mapper.prepare:
-                known = result.known_unchanged
-                ready = prepare(study, unchanged=known, keep_study=study.id in mapper.indexed)
+                prior = mapper.previous.get(study.id)
+                ready = prepare(study, prior, mapper.run_time, full=mapper.full)
                 result = dataclasses.replace(result, outcome=ready)
         results.append(result)
     return results

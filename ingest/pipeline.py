@@ -92,6 +92,7 @@ def run_ingest(
             # What the index holds, read once: the loader's versions and diff; in an
             # incremental run, unchanged studies skip mapping-output validation.
             previous = indexed_state(client, settings.index_alias)
+            loader = Loader(client, settings, dead, allow_shrink=allow_shrink)
             if source is None:
                 # CTIS texts into French between mapping and documents (no key: no step).
                 step = translation_step(settings, client, translation)
@@ -99,7 +100,9 @@ def run_ingest(
                     settings,
                     unchanged=unchanged_in(previous) if previous and mode != "full" else None,
                     prepare=step is None,  # translated studies need their documents rebuilt
-                    indexed=frozenset(previous),
+                    previous=previous,
+                    full=loader.rebuilds(mode),
+                    run_time=loader.run_time,
                 )
                 # Forked here, before the loader's bulk-sender thread exists.
                 pool = stack.enter_context(MappingPool(mapper, settings.ingest_workers))
@@ -110,7 +113,6 @@ def run_ingest(
                     outcomes = step(outcomes)
             else:
                 outcomes = source(list(paths), dead, mapping)
-            loader = Loader(client, settings, dead, allow_shrink=allow_shrink)
             if mode == "full":
                 load = loader.full_load(outcomes, previous=previous)
             else:

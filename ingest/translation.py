@@ -139,8 +139,9 @@ class TranslationStep:
     def __call__(self, outcomes: Iterable[Outcome]) -> Iterator[MappedStudy | Unpublished]:
         buffer: list[MappedStudy | Unpublished] = []
         for outcome in outcomes:
-            # A prepared study's document predates translation: translate the study itself.
-            buffer.append(outcome.study() if isinstance(outcome, PreparedStudy) else outcome)
+            if isinstance(outcome, PreparedStudy):  # its document would predate translation
+                raise TypeError(f"{outcome.id}: translate studies before their documents")
+            buffer.append(outcome)
             if len(buffer) >= STUDIES_PER_ROUND:
                 yield from self._round(buffer)
                 buffer = []

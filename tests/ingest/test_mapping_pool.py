@@ -14,15 +14,17 @@ from ingest_mapping_samples import dm
 from eclaire_core.settings import Settings
 from ingest.bookkeeping import RunSummary
 from ingest.deadletter import MemoryDeadLetters
-from ingest.documents import content_hash, to_document
+from ingest.documents import content_hash
 from ingest.export_source import map_exports, record_mapper
 from ingest.generator import generate
-from ingest.loader import Indexed, unchanged_in
+from ingest.loader import unchanged_in
 from ingest.mapping import MappedStudy, RecordRejected, Unpublished
 from ingest.mapping_pool import CHUNK, MappingPool
 from ingest.prepared import PreparedStudy
+from ingest.versions import Indexed, versioned
 
 Run = tuple[list[Any], list[tuple[Any, ...]], dict[str, Any]]
+RUN_TIME = "2026-12-02T04:00:00.000Z"
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +42,14 @@ def run(
     settings: Settings,
     workers: int,
     prepare: bool = False,
-    indexed: frozenset[str] = frozenset(),
+    previous: dict[str, Indexed] | None = None,
+    full: bool = True,
 ) -> Run:
     letters = MemoryDeadLetters()
     summary = RunSummary()
-    mapper = record_mapper(settings, prepare=prepare, indexed=indexed)
+    mapper = record_mapper(
+        settings, prepare=prepare, previous=previous, full=full, run_time=RUN_TIME
+    )
     with MappingPool(mapper, workers) as pool:
         out = list(map_exports(paths, settings, dead_letters=letters, summary=summary, pool=pool))
     dead = [(d.file, d.index, d.id, d.kind, d.reason, d.raw) for d in letters.letters]
@@ -64,34 +69,40 @@ def test_workers_map_exactly_as_one_process(exports: list[Path], validation: str
     assert alone_summary["validated"] > 0
 
 
-def test_prepared_documents_are_the_loaders_own(exports: list[Path]) -> None:
+@pytest.mark.parametrize("full", [True, False])
+def test_prepared_documents_are_the_loaders_own(exports: list[Path], full: bool) -> None:
+    """Versioned in the worker against what the index holds, as the loader would version them:
+    a third of the studies held unchanged, a third held with other content, a third new."""
     settings = Settings(validation="sample")
     alone, _, alone_summary = run(exports, settings, workers=0)
-    held = frozenset(o.id for o in alone[::2])  # as if the index held every other study
-    prepared, _, prepared_summary = run(exports, settings, 2, prepare=True, indexed=held)
+    studies = [o for o in alone if isinstance(o, MappedStudy)]
+    previous = {s.id: Indexed(content_hash(s), 3, "2020-01-01T00:00:00.000Z") for s in studies[::3]}
+    previous |= {s.id: Indexed("0" * 64, 5, "2099-01-01T00:00:00.000Z") for s in studies[1::3]}
+    prepared, _, prepared_summary = run(
+        exports, settings, 2, prepare=True, previous=previous, full=full
+    )
     assert prepared_summary == alone_summary
     assert [type(o) for o in prepared] == [
         PreparedStudy if isinstance(o, MappedStudy) else Unpublished for o in alone
     ]
+    kinds = set()
     for study, ready in zip(alone, prepared, strict=True):
         if isinstance(study, Unpublished):
             assert ready == study
             continue
-        digest = content_hash(study)
-        document = to_document(study, version_id=1, last_updated=study.document_date, digest=digest)
-        assert ready.id == study.id
-        assert ready.digest == digest
+        kind, document = versioned(study, previous.get(study.id), RUN_TIME, full=full)
+        kinds.add(kind)
+        assert (ready.id, ready.kind, ready.digest) == (study.id, kind, content_hash(study))
+        if document is None:  # unchanged, in an incremental load: nothing to send
+            assert (ready.document, ready.sites_located, ready.sites_unlocated) == (b"", 0, 0)
+            continue
         assert orjson.loads(ready.document) == orjson.loads(orjson.dumps(document))
         located = len(document["site_geo"])
         assert (ready.sites_located, ready.sites_unlocated) == (
             located,
             len(document["locations"]) - located,
         )
-        if study.id in held:
-            assert ready.study() == study  # rebuilt for a study the index holds already
-        else:
-            with pytest.raises(LookupError):  # a new one crosses as its document alone
-                ready.study()
+    assert kinds == {"new", "updated", "unchanged"}
 
 
 def test_a_validation_failure_in_a_worker_is_a_dead_letter(
