@@ -19,7 +19,7 @@ from ingest.export_source import map_exports, record_mapper
 from ingest.generator import generate
 from ingest.loader import unchanged_in
 from ingest.mapping import MappedStudy, RecordRejected, Unpublished
-from ingest.mapping_pool import CHUNK, MappingPool
+from ingest.mapping_pool import CHUNK, Mapped, MappingPool
 from ingest.prepared import PreparedStudy
 from ingest.versions import Indexed, versioned
 
@@ -154,3 +154,25 @@ def test_off_the_main_thread_the_workers_come_from_a_fork_server(exports: list[P
     assert found["run"] == alone
     with MappingPool(record_mapper(settings), 1) as pool:
         assert pool.start_method == "fork"
+
+
+def test_records_orjson_cannot_write_cross_as_themselves() -> None:
+    """Records cross to a worker as JSON bytes; one with a lone surrogate or an integer beyond
+    64 bits (both possible in a parsed export) crosses as itself and maps as in one process."""
+    records = [
+        dm(numero_national="2023-A90001-01"),
+        dm(numero_national="2023-A90001-02", titre_recherche="Étude \ud800 sans paire"),
+        dm(numero_national="2023-A90001-03", taille_etude=2**70),
+        "not a record",
+    ]
+    with pytest.raises(orjson.JSONEncodeError):  # what the fallback is for
+        orjson.dumps(records[1])
+    with pytest.raises(orjson.JSONEncodeError):
+        orjson.dumps(records[2])
+    mapper = record_mapper(Settings(validation="all"))
+    with MappingPool(mapper, 0) as alone, MappingPool(mapper, 1) as pooled:
+        expected = [m for _, m in alone.map(records, lambda r: r)]
+        found = [m for _, m in pooled.map(records, lambda r: r)]
+    assert found == expected
+    assert isinstance(found[0], Mapped) and isinstance(found[0].outcome, MappedStudy)
+    assert found[3] is not None and found[3].kind  # the string is rejected, with its reason
