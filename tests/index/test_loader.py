@@ -206,3 +206,29 @@ def test_incremental_validates_only_what_changed(
     assert (second.load.updated, second.load.new, second.load.unchanged) == (3, 2, 17)
     assert second.mapping.validated == 5  # the 17 unchanged studies skip validation
     assert len(all_documents(client, settings.index_alias)) == 22
+
+
+def test_a_full_load_refuses_a_study_prepared_without_its_document(
+    settings: Settings, client: OpenSearch, tmp_path: Path
+) -> None:
+    """A worker sends no document for an unchanged study of an incremental load; should one
+    reach a full load (which builds a new index), the study would be missing from it: the load
+    fails and the alias stays where it was."""
+    from ingest.deadletter import MemoryDeadLetters
+    from ingest.errors import LoadFailed
+    from ingest.loader import Loader, indexed_state
+    from ingest.mapping import MappedStudy, MeddraTable, to_fhir
+    from ingest.prepared import prepare
+
+    records = jarde_records(range(3))
+    first = run_ingest(write(tmp_path / "in", records), settings, "full")
+    previous = indexed_state(client, settings.index_alias)
+    mapped = [to_fhir(r, meddra=MeddraTable.load()) for r in records]
+    studies = [s for s in mapped if isinstance(s, MappedStudy)]
+    assert len(studies) == 3
+    run_time = "2026-12-02T04:00:00.000Z"
+    ready = [prepare(s, previous[s.id], run_time, full=False) for s in studies]
+    assert [(r.kind, r.document) for r in ready] == [("unchanged", b"")] * 3
+    with pytest.raises(LoadFailed, match="prepared for an incremental load"):
+        Loader(client, settings, MemoryDeadLetters()).full_load(ready, previous=previous)
+    assert alias_indices(client, settings.index_alias) == [first.load.index]
