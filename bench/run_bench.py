@@ -154,8 +154,8 @@ def index_facts(url: str, alias: str) -> dict[str, Any]:
 def ingest(
     url: str, set_name: str, validation: str, engine_pid: int, *, reload: bool = False
 ) -> dict[str, Any]:
-    """One full load on an empty node (``reload``: onto the index the last load left, as the
-    nightly job runs): wall time, studies/s, peak RSS, CPU shares."""
+    """One full load on an empty node (``reload``: onto the index the last load left, as
+    ``eclaire ingest`` and ``eclaire reindex`` run): wall time, studies/s, peak RSS, CPU shares."""
     directory = datasets.ensure(set_name)
     if not reload:
         delete_versioned_indices(url, ALIAS)

@@ -4,7 +4,7 @@ Sending a :class:`MappedStudy` back from a worker costs its ~200 objects twice (
 rebuilt here: 0.2 ms a study, as much as the mapping saved). A worker therefore builds what
 the loader sends: the study's content hash, its version decided against what the index holds
 (``ingest/versions.py``, RES-12) and its document, serialised. The loader sends the bytes as
-they are. A reload of an index that holds every study (the nightly job) thus costs no more
+they are. A full reload onto an index that holds every study thus costs no more
 than a first load: before, each held study crossed as its resources too, and the loading
 process hashed it and built its document a second time.
 """
