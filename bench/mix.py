@@ -70,25 +70,30 @@ def _total(url: str, alias: str, items: list[tuple[str, str]]) -> int:
     return int(os_call(f"{url}/{alias}/_search", body)["hits"]["total"]["value"])
 
 
+def all_ids(url: str, alias: str) -> list[str]:
+    """Every study id behind ``alias``, sorted: the reads are drawn from it with the plan's seed,
+    so the same data set gives the same 300 studies in every run. (``random_score`` cannot:
+    OpenSearch salts it with the index name, and each load's index has a new one.)"""
+    ids: list[str] = []
+    after: dict[str, Any] | None = None
+    while True:
+        source = {"id": {"terms": {"field": "id"}}}
+        composite: dict[str, Any] = {"size": 10_000, "sources": [source]}
+        if after:
+            composite["after"] = after
+        agg = os_call(
+            f"{url}/{alias}/_search", {"size": 0, "aggs": {"ids": {"composite": composite}}}
+        )["aggregations"]["ids"]
+        ids.extend(bucket["key"]["id"] for bucket in agg["buckets"])
+        after = agg.get("after_key")
+        if not agg["buckets"] or not after:
+            return sorted(ids)
+
+
 def build(url: str, alias: str, seed: int = 7) -> dict[str, Any]:
     """The plan ``bench.loadgen`` plays, from the index behind ``alias`` at ``url``."""
     rng = random.Random(seed)
-    ids = [
-        hit["_id"]
-        for hit in os_call(
-            f"{url}/{alias}/_search",
-            {
-                "size": 300,
-                "_source": False,
-                "query": {
-                    "function_score": {
-                        "query": {"match_all": {}},
-                        "random_score": {"seed": seed, "field": "_seq_no"},
-                    }
-                },
-            },
-        )["hits"]["hits"]
-    ]
+    ids = rng.sample(all_ids(url, alias), 300)
     aggs = os_call(
         f"{url}/{alias}/_search",
         {

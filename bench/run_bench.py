@@ -9,10 +9,11 @@ Steps, all on the dedicated ``bench`` node (127.0.0.1:9270, 1 GiB heap), never `
    warm-up load of the 19k set (recorded apart as ``ingest_warmup``: a fresh JVM compiles its
    indexing path during its first load and spends up to twice the engine CPU on it, while the
    nightly job meets a node that has served all day), then 200k (validation sampled), then
-   the streamed NDJSON export of those 200k with the API's RSS sampled; 19k with
-   validation=all (reference); 19k sampled (it then serves the mix); then raw OpenSearch's own
-   bulk of that load's documents on the same warm node (``ingest_raw_floor``, bench/raw_bulk.py),
-   the ceiling any ingest has on this machine, and the ingest's rate as a share of it;
+   the streamed NDJSON export of those 200k with the API's RSS sampled; 200k with
+   validation=all; 19k with validation=all (reference); 19k sampled (it then serves the mix);
+   then raw OpenSearch's own bulk of that load's documents on the same warm node
+   (``ingest_raw_floor``, bench/raw_bulk.py), the ceiling any ingest has on this machine, and
+   the ingest's rate as a share of it;
 3. the query mix (bench/mix.py) from a separate load process (bench/loadgen.py) at a fixed
    concurrency, against the façade and, in the same run, against the alias with the façade's
    own bodies, in alternating order over ``--rounds`` rounds: on the 200k index right after its
@@ -524,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
         with phase("export 200k", result):
             result["export_200k"] = export_memory(url, ingests["200k"]["studies_indexed"])
         keep_for_scale(url)
+        with phase("ingest 200k validation=all", result):
+            ingests["200k_validation_all"] = ingest(url, "200k", "all", engine_pid)
     with phase("ingest 19k validation=all", result):
         ingests["19k_validation_all"] = ingest(url, "19k", "all", engine_pid)
     with phase("ingest 19k", result):
@@ -601,6 +604,8 @@ def main(argv: list[str] | None = None) -> int:
         "ingest >= 2000 studies/s (200k, sampled)": (rates.get("200k") or 0) >= 2000,
         "ingest >= 1000 studies/s (19k, all validated)": (rates.get("19k_validation_all") or 0)
         >= 1000,
+        "ingest >= 1000 studies/s (200k, all validated)": args.skip_200k
+        or (rates.get("200k_validation_all") or 0) >= 1000,
         "compressed read <= the reference's, same study": mixed["wire"]["reference"][
             "read_same_study"
         ]["met"],
