@@ -3,18 +3,18 @@
 
 One request per query kind of the plan (its first variant; the first page of the paging walk),
 plus a read and a 100-study page, the two figures issue 16 compares with the reference
-implementation (2.4 KB and 49 KB compressed). A read's size depends on the study, and the plan
-samples its studies afresh from each new index (OpenSearch salts ``random_score`` with the
-index name), so the read compared is the **median** over every study the plan reads (200),
-per coding; the single read stays in the table. And, since the reference's figure is one study's,
-the read of **the same study on both sides**: the reference implementation's own test study
-(``DNUM-SocialGouv/eclaire``'s jest snapshot of its read, ``tests/data/production/reference``),
-compressed as its NestJS ``compression`` middleware sends it (gzip at zlib's default level),
-against the façade's read of the document our ingest builds from the same source record, put
-in an index of its own and read through a second façade (the bench set has a synthetic study
-of that id, and the bench index stays as its load left it). Each is sent with
-``Accept-Encoding: identity`` and then with each coding the client can decode; the count is
-the body as received (``num_bytes_downloaded``), with the ``Content-Encoding`` the server chose.
+implementation (2.4 KB and 49 KB compressed). A read's size depends on the study, so the read
+compared is the **median** over every study the plan reads (200, the same ones in every run of a
+data set: ``bench.mix.all_ids``), per coding; the single read stays in the table. And, since the
+reference's figure is one study's, the read of **the same study on both sides**: the reference
+implementation's own test study (``DNUM-SocialGouv/eclaire``'s jest snapshot of its read,
+``tests/data/production/reference``), compressed as its NestJS ``compression`` middleware sends
+it (gzip at zlib's default level), against the façade's read of the document our ingest builds
+from the same source record, put in an index of its own and read through a second façade (the
+bench set has a synthetic study of that id, and the bench index stays as its load left it). Each
+is sent with ``Accept-Encoding: identity`` and then with each coding the client can decode; the
+count is the body as received (``num_bytes_downloaded``), with the ``Content-Encoding`` the
+server chose.
 
     python -m bench.wire_probe PLAN.json --facade http://127.0.0.1:8089 [--raw http://127.0.0.1:9270]
 """
