@@ -22,12 +22,22 @@ from typing import Any
 import orjson
 
 from bench import mix
-from bench.common import PYTHON, ROOT, VAR, ApiProcess, log, node, node_pid, pin, rss_mb
-from bench.run_bench import (
+from bench.common import (
     ALIAS,
+    PYTHON,
+    ROOT,
+    VAR,
+    ApiProcess,
+    clear_pits,
+    log,
+    node,
+    node_pid,
+    pin,
+    rss_mb,
+)
+from bench.run_bench import (
     API_CPUS,
     ENGINE_CPUS,
-    clear_pits,
     load,
 )
 from bench.stats import run_summary

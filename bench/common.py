@@ -32,6 +32,7 @@ RESULTS = BENCH_DIR / "results"
 VAR = ROOT / "var" / "bench"
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
 ECLAIRE = str(Path(PYTHON).parent / "eclaire")
+ALIAS = "eclaire-studies"  # the alias every bench load swaps and every bench query reads
 FORBIDDEN_PORTS = {9200, 9250}  # make run's node and the tests' node: never touched here
 
 
@@ -56,6 +57,18 @@ def os_call(url: str, body: Any = None, method: str | None = None, timeout: floa
     with urllib.request.urlopen(request, timeout=timeout) as response:
         raw = response.read()
     return json.loads(raw) if raw else None
+
+
+def clear_pits(url: str) -> None:
+    """Close every point in time on the node (none is open unless a run left one)."""
+    with contextlib.suppress(OSError):  # 404 when none is open; a node already gone
+        os_call(f"{url}/_search/point_in_time/_all", method="DELETE")
+
+
+def newest_run(data_dir: Path = VAR / "data") -> dict[str, Any]:
+    """The summary the last ``eclaire ingest`` run wrote under ``data_dir`` ({} if none)."""
+    runs = sorted((data_dir / "runs").glob("*/summary.json"))
+    return json.loads(runs[-1].read_text()) if runs else {}
 
 
 def delete_versioned_indices(url: str, alias: str) -> None:

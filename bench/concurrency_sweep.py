@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import attacks, datasets
-from bench.common import ECLAIRE, VAR, ApiProcess, node, os_call
-from bench.reliability import ALIAS, clear_pits, ingest, stopped_at_exit
+from bench.common import ALIAS, ECLAIRE, VAR, ApiProcess, clear_pits, node, os_call
+from bench.reliability import ingest, stopped_at_exit
 from devtools import localnode
 
 

@@ -32,6 +32,7 @@ import orjson
 
 from bench import datasets, hostile, mix
 from bench.common import (
+    ALIAS,
     ECLAIRE,
     PYTHON,
     RESULTS,
@@ -39,9 +40,11 @@ from bench.common import (
     VAR,
     ApiProcess,
     api_env,
+    clear_pits,
     delete_versioned_indices,
     log,
     machine_facts,
+    newest_run,
     node,
     node_pid,
     os_call,
@@ -52,18 +55,7 @@ from bench.common import (
 from devtools import localnode
 from eclaire_core.settings import Settings
 
-ALIAS = "eclaire-studies"
 OUTCOME = "OperationOutcome"
-
-
-def newest_run(data_dir: Path) -> dict[str, Any]:
-    runs = sorted((data_dir / "runs").glob("*/summary.json"))
-    return json.loads(runs[-1].read_text()) if runs else {}
-
-
-def clear_pits(url: str) -> None:
-    with contextlib.suppress(urllib.error.HTTPError, OSError):
-        os_call(f"{url}/_search/point_in_time/_all", method="DELETE")
 
 
 def ingest(urls: str, directory: Path, name: str) -> dict[str, Any]:
@@ -73,7 +65,7 @@ def ingest(urls: str, directory: Path, name: str) -> dict[str, Any]:
         env,
         VAR / "logs" / f"rel-ingest-{name}.log",
     )
-    run = newest_run(VAR / "data")
+    run = newest_run()
     return {
         "exit_status": status,
         "seconds": round(seconds, 1),

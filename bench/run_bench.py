@@ -30,21 +30,19 @@ Writes bench/results/latest.json, latest.md and latency.png. Figures, not assert
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import subprocess
 import time
-import urllib.error
 from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 
-from bench import datasets, mix, raw_bulk
+from bench import datasets, mix
 from bench import wire_probe as wire
 from bench.common import (
-    ECLAIRE,
+    ALIAS,
     PYTHON,
     RESULTS,
     ROOT,
@@ -52,35 +50,34 @@ from bench.common import (
     ApiProcess,
     CpuShare,
     RssSampler,
-    api_env,
-    delete_versioned_indices,
+    clear_pits,
     log,
     machine_facts,
     node,
     node_pid,
-    os_call,
     package_versions,
     phase,
     pin,
     proc_cpu_seconds,
     rss_mb,
-    run_measured,
     write_json,
 )
+from bench.loads import ingest, raw_floor
 from bench.report import write_markdown, write_plot
 from bench.scale import alone as scale_alone
-from bench.scale_report import growth as scale_growth
+from bench.scale_points import (
+    SCALE_200K_ALIAS,
+    drop_scale_clone,
+    keep_for_scale,
+    scale_curve,
+    scale_point,
+)
 from bench.stats import compare, run_summary, summary
 from devtools import localnode
 
-ALIAS = "eclaire-studies"
 API_CPUS, CLIENT_CPUS, ENGINE_CPUS = "0", "0", "1"
 DEFAULT_PIT_LIMIT = 300
 ALONE_REPS = 10  # passes over each kind's variants, one request at a time (bench/scale.py)
-# The 200k index's read-only clone, kept for the interleaved passes; named as the loader names
-# an alias's indices, since the API follows a paging cursor only into its alias's own indices.
-SCALE_200K_ALIAS = "eclaire-scale-200k"
-SCALE_200K = f"{SCALE_200K_ALIAS}-clone"
 
 
 def children_cpu_seconds() -> float:
@@ -128,87 +125,6 @@ def git_revision() -> dict[str, Any]:
     return {
         "commit": git("rev-parse", "--short", "HEAD"),
         "dirty_paths": len(git("status", "--porcelain").splitlines()),
-    }
-
-
-def newest_run_summary() -> dict[str, Any]:
-    runs = sorted((VAR / "data" / "runs").glob("*/summary.json"))
-    return json.loads(runs[-1].read_text()) if runs else {}
-
-
-def index_facts(url: str, alias: str) -> dict[str, Any]:
-    rows = os_call(f"{url}/_cat/indices/{alias}?format=json&bytes=b")
-    if not rows:
-        return {}
-    row = rows[0]
-    docs = int(row["docs.count"])
-    size = int(row["pri.store.size"])
-    return {
-        "index": row["index"],
-        "docs": docs,
-        "store_bytes": size,
-        "store_mb": round(size / 1e6, 1),
-        "bytes_per_study": round(size / docs) if docs else None,
-    }
-
-
-def ingest(
-    url: str, set_name: str, validation: str, engine_pid: int, *, reload: bool = False
-) -> dict[str, Any]:
-    """One full load on an empty node (``reload``: onto the index the last load left, as
-    ``eclaire ingest`` and ``eclaire reindex`` run): wall time, studies/s, peak RSS, CPU shares."""
-    directory = datasets.ensure(set_name)
-    if not reload:
-        delete_versioned_indices(url, ALIAS)
-    env = api_env(url, ECLAIRE_VALIDATION=validation, ECLAIRE_INDEX_ALIAS=ALIAS)
-    cpu = CpuShare([engine_pid])
-    status, seconds, peak, cpu_seconds = run_measured(
-        [ECLAIRE, "ingest", *datasets.files(directory)],
-        env,
-        VAR / "logs" / f"ingest-{set_name}-{validation}.log",
-    )
-    shares = cpu.result(extra_cpu_seconds=cpu_seconds)
-    run = newest_run_summary()
-    indexed = int(run.get("load", {}).get("indexed", 0))
-    pipeline_seconds = float(run.get("seconds", seconds))
-    result = {
-        "set": set_name,
-        "validation": validation,
-        "onto": "the index of the previous load" if reload else "an empty node",
-        "exit_status": status,
-        "studies_indexed": indexed,
-        "records_read": run.get("mapping", {}).get("read"),
-        "dead_lettered": run.get("mapping", {}).get("dead_lettered"),
-        "wall_seconds": round(seconds, 2),
-        "pipeline_seconds": round(pipeline_seconds, 2),
-        "studies_per_s": round(indexed / seconds, 1) if seconds else None,
-        "studies_per_s_pipeline": round(indexed / pipeline_seconds, 1)
-        if pipeline_seconds
-        else None,
-        "peak_rss_mb": round(peak, 1),
-        "ingest_cpu_seconds": round(cpu_seconds, 1),
-        "cpu": shares,
-        "index": index_facts(url, ALIAS),
-    }
-    log(
-        f"ingest {set_name} validation={validation}: {indexed} studies in {seconds:.1f}s "
-        f"({result['studies_per_s']}/s), peak RSS {peak:.0f} MB, "
-        f"others' CPU {shares['others_share']}"
-    )
-    return result
-
-
-def raw_floor(url: str, engine_pid: int, ours: dict[str, Any]) -> dict[str, Any]:
-    """What OpenSearch alone does with the same 19k documents on the same warm node
-    (``bench/raw_bulk.py``): the ceiling of any ingest on this machine. Studies/s alone moves
-    with the machine (raw did 3,023 to 3,055/s on the 2026-12-01 one, 1,714 to 2,095/s on the
-    slower 2026-12-02 one); the ingest's share of the ceiling says what the ingest costs."""
-    bodies = raw_bulk.chunks(raw_bulk.dump(url, "19k"))
-    floor = raw_bulk.timed(url, engine_pid, bodies, sort=False)
-    return {
-        **floor,
-        "ingest_studies_per_s": ours["studies_per_s"],
-        "ingest_over_raw": round(ours["studies_per_s"] / floor["documents_per_s"], 2),
     }
 
 
@@ -283,11 +199,6 @@ def load(
     ]
     subprocess.run(["taskset", "-c", CLIENT_CPUS, *command], cwd=ROOT, check=True)
     return orjson.loads(out.read_bytes())  # type: ignore[no-any-return]
-
-
-def clear_pits(url: str) -> None:
-    with contextlib.suppress(urllib.error.HTTPError):  # 404 when none is open
-        os_call(f"{url}/_search/point_in_time/_all", method="DELETE")
 
 
 def query_mix(
@@ -417,68 +328,6 @@ def query_mix(
         (RESULTS / "profile.txt").write_text((VAR / "profile.txt").read_text())
     clear_pits(url)
     pin(engine_pid, "0-1")
-    return out
-
-
-def keep_for_scale(url: str) -> None:
-    """Clone the 200k index (hard links, read-only) under an alias of its own: the 19k loads
-    delete every ``eclaire-studies-*`` index, and the scale passes at the end need both sets."""
-    drop_scale_clone(url)
-    (index,) = os_call(f"{url}/_alias/{ALIAS}")
-    os_call(f"{url}/{index}/_settings", {"index.blocks.write": True}, method="PUT")
-    os_call(
-        f"{url}/{index}/_clone/{SCALE_200K}",
-        {
-            "settings": {"index.number_of_replicas": 0},  # one node: a replica stays unassigned
-            "aliases": {SCALE_200K_ALIAS: {}},
-        },
-    )
-    os_call(f"{url}/_cluster/health/{SCALE_200K}?wait_for_status=green&timeout=120s", timeout=130)
-
-
-def drop_scale_clone(url: str) -> None:
-    with contextlib.suppress(urllib.error.HTTPError):  # 404: no clone
-        os_call(f"{url}/{SCALE_200K}", method="DELETE")
-
-
-def scale_point(mixed: dict[str, Any]) -> dict[str, Any]:
-    """What the scale curve keeps of one mix: ratios, throughput, per-query p50/p99."""
-    comparison = mixed["comparison"]
-    rounds = comparison["rounds"]
-    return {
-        "p50_ratio": comparison["p50_ratio"]["median"],
-        "throughput_ratio": comparison["throughput_ratio"]["median"],
-        "facade_rps": round(sum(r["facade"]["throughput_rps"] for r in rounds) / len(rounds), 1),
-        "raw_rps": round(sum(r["raw"]["throughput_rps"] for r in rounds) / len(rounds), 1),
-        "pooled": mixed["pooled"],
-        "per_query": {
-            row["query"]: {
-                k: row[k] for k in ("facade_p50_ms", "raw_p50_ms", "facade_p99_ms", "raw_p99_ms")
-            }
-            for row in comparison["per_query"]
-        },
-        "loadavg": Path("/proc/loadavg").read_text().split()[:3],
-    }
-
-
-def scale_curve(points: dict[str, Any]) -> dict[str, Any]:
-    """The points, and per query kind the 200k / 19k p50 growth (goal ≤ 1.3): in the mix
-    (8 clients, so every kind waits behind the others) and alone (bench/scale.py)."""
-    out: dict[str, Any] = {"points": points}
-    if "200k" in points and "19k" in points:
-        small, big = points["19k"]["per_query"], points["200k"]["per_query"]
-        out["p50_growth_200k_over_19k"] = {
-            name: {
-                target: round(big[name][f"{target}_p50_ms"] / small[name][f"{target}_p50_ms"], 2)
-                for target in ("facade", "raw")
-            }
-            for name in small
-            if name in big
-        }
-        if "alone" in points["200k"] and "alone" in points["19k"]:
-            out["growth_alone_200k_over_19k"] = scale_growth(
-                {k: points[k]["alone"] for k in ("19k", "200k")}, "19k", "200k"
-            )
     return out
 
 
