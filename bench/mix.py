@@ -75,19 +75,15 @@ def all_ids(url: str, alias: str) -> list[str]:
     so the same data set gives the same 300 studies in every run. (``random_score`` cannot:
     OpenSearch salts it with the index name, and each load's index has a new one.)"""
     ids: list[str] = []
-    after: dict[str, Any] | None = None
+    composite: dict[str, Any] = {"size": 10_000, "sources": [{"id": {"terms": {"field": "id"}}}]}
     while True:
-        source = {"id": {"terms": {"field": "id"}}}
-        composite: dict[str, Any] = {"size": 10_000, "sources": [source]}
-        if after:
-            composite["after"] = after
         agg = os_call(
             f"{url}/{alias}/_search", {"size": 0, "aggs": {"ids": {"composite": composite}}}
         )["aggregations"]["ids"]
         ids.extend(bucket["key"]["id"] for bucket in agg["buckets"])
-        after = agg.get("after_key")
-        if not agg["buckets"] or not after:
+        if not agg["buckets"] or "after_key" not in agg:
             return sorted(ids)
+        composite["after"] = agg["after_key"]
 
 
 def build(url: str, alias: str, seed: int = 7) -> dict[str, Any]:
